@@ -1,0 +1,44 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Runtime configuration, read once from the environment. Every field has an embedded default. */
+export const ConfigSchema = z.object({
+  port: z.coerce.number().int().min(0).max(65535).default(8080),
+  host: z.string().default("0.0.0.0"),
+  /** Folder for PGlite, the lake, and ledger keys. */
+  dataDir: z.string().default(path.resolve(".data")),
+  /** When set, use this PostgreSQL server instead of embedded PGlite. */
+  databaseUrl: z.string().optional(),
+  /** Demo mode: seed the demo city when the database is empty, and allow demo passwords. */
+  demo: z.coerce.boolean().default(false),
+  /** Ledger hash: SM3 (default) or SHA-256 (readable by standard tlog-tiles verifiers). */
+  ledgerHash: z.enum(["sm3", "sha256"]).default("sm3"),
+  /** The ledger's origin line in checkpoints. */
+  ledgerOrigin: z.string().default("gongshu.local/ledger"),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Max JSON body in bytes. */
+  bodyLimit: z.coerce.number().int().positive().default(1_048_576),
+  /** Max upload (catalog import files) in bytes. */
+  uploadLimit: z.coerce.number().int().positive().default(20 * 1_048_576),
+  adminUsername: z.string().optional(),
+  adminPassword: z.string().optional(),
+  sessionHours: z.coerce.number().positive().default(12),
+});
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const fromEnv = {
+    port: env.PORT,
+    host: env.HOST,
+    dataDir: env.GONGSHU_DATA_DIR,
+    databaseUrl: env.DATABASE_URL || undefined,
+    demo: env.GONGSHU_DEMO === "1" || env.GONGSHU_DEMO === "true" ? true : undefined,
+    ledgerHash: env.GONGSHU_LEDGER_HASH,
+    ledgerOrigin: env.GONGSHU_LEDGER_ORIGIN,
+    logLevel: env.LOG_LEVEL,
+    adminUsername: env.GONGSHU_ADMIN_USERNAME,
+    adminPassword: env.GONGSHU_ADMIN_PASSWORD,
+  };
+  const clean = Object.fromEntries(Object.entries({ ...fromEnv, ...overrides }).filter(([, v]) => v !== undefined));
+  return ConfigSchema.parse(clean);
+}

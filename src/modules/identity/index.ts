@@ -1,0 +1,5 @@
+import "./policies.ts";
+export { createIdentityService, SESSION_COOKIE, type IdentityService } from "./service.ts";
+export { identityRoutes } from "./routes.ts";
+export { identityMigrations } from "./migrations/index.ts";
+export * from "./schema.ts";

@@ -1,0 +1,58 @@
+/**
+ * Start the real Gongshu server in-process for browser tests: a fresh temp data dir, the demo city
+ * (a small one, for speed), the built web app (web/dist, built here if missing), a free port.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { execFileSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  password: string;
+  admin: string;
+  officer: { username: string; orgName: string };
+  close(): Promise<void>;
+}
+
+/** Build web/dist unless it is there (set GONGSHU_E2E_REBUILD=1 to force). */
+export function ensureWebBuilt(): void {
+  const index = path.join(ROOT, "web", "dist", "index.html");
+  if (fs.existsSync(index) && process.env.GONGSHU_E2E_REBUILD !== "1") return;
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--config", "web/vite.config.ts", "--logLevel", "warn"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+}
+
+export async function startServer(opts: { entries?: number } = {}): Promise<TestServer> {
+  ensureWebBuilt();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gongshu-e2e-"));
+  const { createPlatform } = await import("../../src/app.ts");
+  const { seedDemo, DEMO_PASSWORD } = await import("../../src/cli/seed.ts");
+  const p = await createPlatform({ dataDir, port: 0, host: "127.0.0.1", demo: true, logLevel: "warn" });
+  await seedDemo(p, { entries: opts.entries ?? 60, progress: false });
+  const users = await p.services.identity.listUsers();
+  const admin = users.find((u) => u.roles.includes("platform_admin"));
+  const officer = users.find((u) => u.roles.includes("data_officer"));
+  if (!admin || !officer) throw new Error("demo city lacks an admin or a data officer");
+  const app = await p.http();
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const port = (app.server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    password: DEMO_PASSWORD,
+    admin: admin.username,
+    officer: { username: officer.username, orgName: officer.org?.name ?? "" },
+    async close() {
+      await app.close();
+      await p.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
