@@ -46,7 +46,11 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
   const config = loadConfig(overrides);
   const log = opts.log ?? pino({ level: config.logLevel, redact: ["req.headers.authorization", "req.headers.cookie", "*.password", "*.secret"] });
   const pgliteDir = config.dataDir.startsWith("memory://") ? "memory://" : path.join(config.dataDir, "pglite");
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: config.databaseUrl ? undefined : pgliteDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    pgliteDir: config.databaseUrl ? undefined : pgliteDir,
+    onIdleError: (err) => log.warn({ err: err.message }, "database connection lost; the pool reconnects"),
+  });
   try {
     const { applied } = await migrateToLatest(database.db, ALL_MIGRATIONS);
     if (applied.length) log.info({ applied }, "migrations applied");

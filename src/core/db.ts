@@ -29,11 +29,15 @@ export interface OpenDatabaseOptions {
   /** PGlite data folder, or "memory://" for an in-memory database. */
   pgliteDir?: string;
   poolSize?: number;
+  onIdleError?: (err: Error) => void;
 }
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
+    // An idle connection dropped by the server (restart, failover) must not crash the process;
+    // the pool replaces it on the next checkout.
+    pool.on("error", (err) => opts.onIdleError?.(err));
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     await sql`select 1`.execute(db);
     return { db, kind: "postgres", close: () => db.destroy() };

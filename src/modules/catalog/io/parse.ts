@@ -138,15 +138,18 @@ async function parseXlsx(buf: Buffer, maxRows: number): Promise<ParseResult> {
     const loc = { sheet: SHEET_RESOURCES, row: r.row };
     const res: ResourceDraft = { sheet: SHEET_RESOURCES, row: r.row, rowRef: `${SHEET_RESOURCES}!${r.row}`, seq, code, cells, items: [], rows: [r.row] };
     resources.push(res);
+    if (!seq && !code) res.linkError = true;
     if (!seq && !code)
       report.add(loc, "资源序号", "为必填项：没有信息资源代码的资源须填写资源序号，用于关联「信息项」", "is required when the resource has no code (it links the data items)", "seq");
     if (seq) {
       const prev = bySeq.get(seq);
+      if (prev) res.linkError = true;
       if (prev) report.add(loc, "资源序号", `「${seq}」与第 ${prev.row} 行重复`, `"${seq}" repeats row ${prev.row}`, "seq");
       else bySeq.set(seq, res);
     }
     if (code) {
       const prev = byCode.get(code);
+      if (prev) res.linkError = true;
       if (prev) report.add(loc, "信息资源代码", `「${code}」与第 ${prev.row} 行重复：同一文件内信息资源代码不得重复`, `"${code}" repeats row ${prev.row}: codes must be unique within the file`, "code");
       else byCode.set(code, res);
     }

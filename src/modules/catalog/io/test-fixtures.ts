@@ -4,8 +4,10 @@ import { EntryContent, type EntryContentInput } from "../schema.ts";
 import { ITEM_COLUMNS, RESOURCE_COLUMNS } from "./columns.ts";
 import type { ExportEntry } from "./types.ts";
 
+/** A valid content; keys given as undefined in `over` are removed from the defaults. */
 export function content(over: Partial<EntryContentInput> = {}): EntryContent {
-  return EntryContent.parse({
+  const drop = Object.keys(over).filter((k) => (over as Record<string, unknown>)[k] === undefined);
+  const base: Record<string, unknown> = {
     name: "企业登记基本信息",
     summary: "本市登记在册企业的基本登记信息，含名称、住所、法定代表人等。",
     category: "基础",
@@ -33,7 +35,9 @@ export function content(over: Partial<EntryContentInput> = {}): EntryContent {
     relatedCodes: ["101001/000124"],
     contact: { name: "张三", phone: "0571-87000000", email: "data@example.gov.cn" },
     ...over,
-  });
+  };
+  for (const k of drop) delete base[k];
+  return EntryContent.parse(base);
 }
 
 /** A varied set of entries: multi-line and quoted text, formula-like text, a GBK-only rare character, few optionals. */

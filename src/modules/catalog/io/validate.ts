@@ -27,6 +27,8 @@ export interface ResourceDraft {
   items: ItemDraft[];
   /** Every row the resource was read from (CSV groups, not the item rows). */
   rows: number[];
+  /** The row's 资源序号/信息资源代码 is already reported (missing or repeated): no "items missing" on top. */
+  linkError?: boolean;
 }
 
 export interface ValidateContext {
@@ -156,7 +158,7 @@ export function validateResource(res: ResourceDraft, ctx: ValidateContext): Entr
       rule("信息资源代码", "code", `与「分类码」不一致：代码的分类码部分为「${res.code.split("/")[0]}」，分类码为「${classCode}」`,
         `does not match 分类码: the code's class part is "${res.code.split("/")[0]}" but 分类码 is "${classCode}"`);
   }
-  if (res.items.length === 0) {
+  if (res.items.length === 0 && !res.linkError) {
     const header = ctx.csv ? "信息项名称" : "资源序号";
     report.add({ sheet: res.sheet, row: res.row }, header,
       ctx.csv ? "「信息项」缺失：该资源没有任何信息项，请至少填写一行信息项" : "「信息项」缺失：该资源在「信息项」表中没有任何信息项（请按资源序号或信息资源代码关联）",
