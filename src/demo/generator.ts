@@ -3,8 +3,8 @@
  * satisfy `EntryContent` and the catalog rules of RULES.md §2 and §5. Pure functions, no database, no clock,
  * no Math.random: the same seed gives byte-identical output.
  */
-import type { EntryContentInput } from "../modules/catalog/schema.ts";
-import { BASE_THEMES, CATEGORY_DIGIT, DOMAINS, SUBJECT_THEMES } from "../modules/catalog/schema.ts";
+import type { EntryContentInput } from "../modules/catalog/index.ts";
+import { BASE_THEMES, CATEGORY_DIGIT, DOMAINS, SUBJECT_THEMES } from "../modules/catalog/index.ts";
 import {
   AREA_CODE,
   CITY_DEPTS,
@@ -271,6 +271,8 @@ interface Template {
   fmt: Fmt;
   system: number;
   crit: boolean;
+  /** Confidential business or statistical data (commercial secrets, 统计调查对象资料, 涉税信息). */
+  sec: boolean;
   /** Holds personal information (any sensitive item). */
   personal: boolean;
   /** Holds highly sensitive personal information (一般数据4级). */
@@ -309,6 +311,7 @@ function parseTemplates(spec: DeptSpec): Template[] {
       fmt: f[1] as Fmt,
       system: Number(f[2] ?? 0),
       crit: f.includes("crit"),
+      sec: f.includes("sec"),
       personal: defs.some((d) => d.sensitive),
       high: defs.some((d) => d.high),
       stat: /(统计|指数)$/.test(name),
@@ -356,7 +359,10 @@ interface Profile {
   share: Share;
   open: Open;
   personal: "none" | "l3" | "any" | "prefer";
+  /** Backed only by templates flagged crit (and departments that have one). */
   crit?: boolean;
+  /** Backed only by templates flagged sec or crit. */
+  secret?: boolean;
 }
 
 const PROFILES: Profile[] = [
@@ -369,7 +375,7 @@ const PROFILES: Profile[] = [
   { w: 10, grade: "一般", level: 3, share: "有条件共享", open: "不予开放", personal: "any" },
   { w: 10, grade: "一般", level: 4, share: "有条件共享", open: "不予开放", personal: "any" },
   { w: 10, grade: "重要", share: "有条件共享", open: "不予开放", personal: "prefer" },
-  { w: 5, grade: "一般", level: 3, share: "不予共享", open: "不予开放", personal: "none" },
+  { w: 5, grade: "一般", level: 3, share: "不予共享", open: "不予开放", personal: "none", secret: true },
   { w: 3, grade: "重要", share: "不予共享", open: "不予开放", personal: "none", crit: true },
   { w: 2, grade: "核心", share: "不予共享", open: "不予开放", personal: "none", crit: true },
 ];
@@ -460,6 +466,9 @@ export function* generateEntries(opts: { seed: number; count: number; orgs: Demo
   const rng = new Rng(opts.seed);
   const depts = buildDepartments(opts.orgs);
   const critDepts = depts.filter((d) => d.templates.some((t) => t.crit));
+  const secretDepts = depts.filter((d) => d.templates.some((t) => (t.crit || t.sec) && !t.personal));
+  if (critDepts.length === 0) critDepts.push(...depts);
+  if (secretDepts.length === 0) secretDepts.push(...depts);
   const areaIndex = new Map(AREAS.map((a, i) => [a, i + 1]));
   const counters = new Map<string, number>();
   const load = new Map<DeptRuntime, number>();
@@ -467,7 +476,7 @@ export function* generateEntries(opts: { seed: number; count: number; orgs: Demo
   for (let i = 0; i < opts.count; i++) {
     const profile = rng.weighted(PROFILES, PROFILE_TOTAL);
     // Two random choices, keep the less loaded: departments stay close to count / departments.
-    const pool = profile.crit && critDepts.length > 0 ? critDepts : depts;
+    const pool = profile.crit ? critDepts : profile.secret ? secretDepts : depts;
     const d1 = rng.pick(pool);
     const d2 = rng.pick(pool);
     const dept = (load.get(d2) ?? 0) < (load.get(d1) ?? 0) ? d2 : d1;
@@ -475,15 +484,18 @@ export function* generateEntries(opts: { seed: number; count: number; orgs: Demo
 
     // Template and variant (detail rows or an aggregate without personal data).
     let candidates: Template[];
-    const personalTpls = dept.templates.filter((t) => t.personal);
+    // Infrastructure and confidential data never back an opened or low-grade unconditionally shared entry.
+    const restricted = profile.open === "不予开放" && (profile.grade !== "一般" || (profile.level ?? 0) >= 3 || profile.share !== "无条件共享");
+    const usable = restricted ? dept.templates : dept.templates.filter((t) => !t.crit && !t.sec);
+    const personalTpls = usable.filter((t) => t.personal);
     if (profile.crit) candidates = dept.templates.filter((t) => t.crit);
-    else if (profile.personal === "prefer") candidates = rng.chance(0.7) && personalTpls.length > 0 ? personalTpls : dept.templates.filter((t) => t.personal || t.crit);
-    else if (profile.personal === "any") candidates = rng.chance(0.85) ? personalTpls : dept.templates;
-    else if (profile.share === "不予共享") candidates = dept.templates.filter((t) => !t.personal && !t.stat);
-    else if (profile.personal === "l3" && rng.chance(0.8)) candidates = dept.templates.filter((t) => !t.high);
-    else if (profile.personal === "none" && rng.chance(0.8)) candidates = dept.templates.filter((t) => !t.personal);
-    else candidates = dept.templates;
-    if (candidates.length === 0) candidates = dept.templates;
+    else if (profile.secret) candidates = dept.templates.filter((t) => (t.crit || t.sec) && !t.personal);
+    else if (profile.personal === "prefer") candidates = rng.chance(0.7) && personalTpls.length > 0 ? personalTpls : usable.filter((t) => t.personal || t.crit);
+    else if (profile.personal === "any") candidates = rng.chance(0.85) ? personalTpls : usable;
+    else if (profile.personal === "l3" && rng.chance(0.8)) candidates = usable.filter((t) => !t.high);
+    else if (profile.personal === "none" && rng.chance(0.8)) candidates = usable.filter((t) => !t.personal);
+    else candidates = usable;
+    if (candidates.length === 0) candidates = usable.length > 0 ? usable : dept.templates;
     const tpl = rng.pick(candidates);
     const personalAllowed = profile.personal === "any" || profile.personal === "prefer" || (profile.personal === "l3" && !tpl.high);
     let asStat: boolean;
@@ -600,7 +612,7 @@ export function* generateEntries(opts: { seed: number; count: number; orgs: Demo
     let shareMethodType: EntryContentInput["shareMethodType"];
     if (profile.share !== "不予共享") {
       const m = rng.next();
-      shareMethod = fmt === "gis" && m < 0.3 ? "介质方式" : m < 0.02 ? "邮件方式" : "共享平台方式";
+      shareMethod = fmt === "gis" && m < 0.3 ? "介质方式" : m < 0.02 && !personal && grade === "一般" ? "邮件方式" : "共享平台方式";
       if (shareMethod === "共享平台方式") {
         shareMethodType = fmt === "api" ? "接口" : fmt === "db" ? (cycle === "实时" || rng.chance(0.5) ? "接口" : "数据库") : "文件";
       }
@@ -611,9 +623,9 @@ export function* generateEntries(opts: { seed: number; count: number; orgs: Demo
     const shareConditions = profile.share === "有条件共享" ? fillDept(rng.pick(SHARE_CONDITIONS)) : undefined;
     const notShareBasis =
       profile.share === "不予共享"
-        ? NOT_SHARE_BASIS_BY_DEPT[dept.org.key] && (grade !== "一般" || /^(sswj|tjj)$/.test(dept.org.key)) && rng.chance(0.8)
+        ? NOT_SHARE_BASIS_BY_DEPT[dept.org.key] && (tpl.crit || /^(sswj|tjj)$/.test(dept.org.key)) && rng.chance(0.8)
           ? NOT_SHARE_BASIS_BY_DEPT[dept.org.key]
-          : grade !== "一般"
+          : grade !== "一般" || tpl.crit
             ? rng.pick(NOT_SHARE_BASIS_GENERIC.graded)
             : rng.pick(NOT_SHARE_BASIS_GENERIC.general)
         : undefined;
