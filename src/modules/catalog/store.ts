@@ -109,3 +109,18 @@ export function catalogStore(db: CatalogDb) {
         .execute(),
   };
 }
+
+/**
+ * BENCHMARKS ONLY (`bench/catalog-search.ts`): insert many `catalog_entries` rows in one statement,
+ * `jsonb_populate_recordset` over a single JSON parameter (no 65,535-parameter limit, same SQL on
+ * PGlite and PostgreSQL). Rows must carry the columns the service writes (spread `searchColumns`).
+ * It writes no `catalog_versions` rows and no ledger entries: it exists to fill a throw-away database
+ * for measuring search, not publication. Never call it from the service or the routes.
+ */
+export async function bulkInsertEntriesForBench(db: CatalogDb, rows: Insertable<CatalogTables["catalog_entries"]>[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const now = new Date();
+  const json = JSON.stringify(rows.map((r) => ({ created_at: now, updated_at: now, ...r })));
+  const res = await sql`insert into catalog_entries select * from jsonb_populate_recordset(null::catalog_entries, ${json}::jsonb)`.execute(db);
+  return Number(res.numAffectedRows ?? rows.length);
+}

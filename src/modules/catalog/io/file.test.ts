@@ -31,7 +31,7 @@ describe("unreadable files give a clear InvalidError", () => {
 
   it("a zip whose middle is corrupted", async () => {
     const buf = Buffer.from(await writeCatalogXlsx(sampleEntries()));
-    randomBytes(2000).copy(buf, Math.floor(buf.length / 3));
+    Buffer.alloc(2000, 0x41).copy(buf, Math.floor(buf.length / 3));
     await rejectsFile(parseCatalogFile(buf, { filename: "a.xlsx" }), /无法读取 xlsx|缺少工作表/);
   });
 

@@ -21,7 +21,7 @@ const CSV_IDX = headerIndex(CSV_COLUMNS);
 
 export const DEFAULT_MAX_ROWS = 20_000;
 
-const ZIP = [0x50, 0x4b];
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
 const OLE = [0xd0, 0xcf, 0x11, 0xe0];
 const startsWith = (buf: Buffer, sig: number[]) => sig.every((b, i) => buf[i] === b);
 
@@ -46,7 +46,7 @@ export async function parseCatalogFile(buf: Buffer, opts: ParseOptions = {}): Pr
 }
 
 /** Map header cells to columns; report unknown, repeated and missing columns once, on the header row. */
-function mapHeaders(t: Table, cols: ColumnSpec[], idx: HeaderIndex, report: ErrorReport): { byIndex: Map<number, ColumnSpec>; missing: Set<string> } {
+function mapHeaders(t: Table, cols: ColumnSpec[], idx: HeaderIndex, report: ErrorReport, needLink: boolean): { byIndex: Map<number, ColumnSpec>; missing: Set<string> } {
   const byIndex = new Map<number, ColumnSpec>();
   const present = new Set<string>();
   const loc = { sheet: t.sheet, row: t.headerRow };
@@ -65,7 +65,7 @@ function mapHeaders(t: Table, cols: ColumnSpec[], idx: HeaderIndex, report: Erro
       report.addHeader(loc, c.header, "缺少必填列", "required column is missing");
     }
   }
-  if (!present.has("资源序号") && !present.has("信息资源代码")) {
+  if (needLink && !present.has("资源序号") && !present.has("信息资源代码")) {
     missing.add("资源序号");
     report.addHeader(loc, "资源序号", "缺少必填列（资源序号与信息资源代码至少需要一列）", "required column is missing (资源序号 or 信息资源代码 is needed)");
   }
@@ -122,8 +122,8 @@ async function parseXlsx(buf: Buffer, maxRows: number): Promise<ParseResult> {
   const { resources: rt, items: it } = await readXlsx(buf, maxRows, RES_IDX, ITEM_IDX);
   if (rt.rows.length === 0 && it.rows.length === 0) noData();
   const report = new ErrorReport();
-  const rh = mapHeaders(rt, RESOURCE_COLUMNS, RES_IDX, report);
-  const ih = mapHeaders(it, ITEM_COLUMNS, ITEM_IDX, report);
+  const rh = mapHeaders(rt, RESOURCE_COLUMNS, RES_IDX, report, true);
+  const ih = mapHeaders(it, ITEM_COLUMNS, ITEM_IDX, report, true);
   reportErrorCells(rt, report);
   reportErrorCells(it, report);
   const missing = new Set([...rh.missing, ...ih.missing]);
@@ -196,8 +196,7 @@ function parseCsvFile(buf: Buffer, maxRows: number): ParseResult {
   const { table: t, encoding } = readCsv(buf, maxRows, CSV_IDX);
   if (t.rows.length === 0) noData();
   const report = new ErrorReport();
-  const h = mapHeaders(t, CSV_COLUMNS, CSV_IDX, report);
-  for (const c of ITEM_COLUMNS) if (c.required && !t.headers.some((x) => CSV_IDX.byNorm.get(normalize(x))?.header === c.header)) h.missing.add(c.header);
+  const h = mapHeaders(t, CSV_COLUMNS, CSV_IDX, report, false);
 
   const resources: ResourceDraft[] = [];
   const bySeq = new Map<string, ResourceDraft>();

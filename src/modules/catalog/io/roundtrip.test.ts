@@ -68,6 +68,14 @@ describe("round trip", () => {
     });
   }
 
+  it("Excel 'Unicode text' (UTF-16LE with BOM, tab-delimited)", async () => {
+    const text = writeCatalogCsv(sampleEntries()).subarray(3).toString("utf8");
+    const out = (parseCsv(text) as string[][]).map((r) => r.map((v) => (/[\t\n"]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join("\t")).join("\r\n");
+    const r = await parseCatalogFile(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(out, "utf16le")]), { filename: "目录.txt" });
+    assert.equal(r.encoding, "utf-16le");
+    assertSame(r);
+  });
+
   it("csv rows with empty resource columns inherit from the row above with the same 资源序号", async () => {
     const rows = [
       { ...resRow(), ...itemRow({ 信息项名称: "名称" }) },
@@ -83,6 +91,18 @@ describe("round trip", () => {
     assert.equal(r.entries[1].content.name, "第二个资源");
     assert.equal(r.entries[1].rowNumber, 5);
     assert.equal(r.itemRows, 5);
+  });
+
+  it("csv without 资源序号/信息资源代码 columns: each filled row starts a resource, empty ones continue it", async () => {
+    const headers = CSV_HEADERS.filter((h) => h !== "资源序号" && h !== "信息资源代码");
+    const rows = [
+      { ...resRow({ 信息资源名称: "甲资源" }), ...itemRow({ 信息项名称: "a" }) },
+      { 信息项名称: "b", 数据类型: "整数型" },
+      { ...resRow({ 信息资源名称: "乙资源" }), ...itemRow({ 信息项名称: "c" }) },
+    ];
+    const r = await parseCatalogFile(Buffer.from(csvOf(headers, rows)), {});
+    assert.deepEqual(r.errors, []);
+    assert.deepEqual(r.entries.map((e) => [e.content.name, e.content.items.length, e.code]), [["甲资源", 2, undefined], ["乙资源", 1, undefined]]);
   });
 
   it("conversions: 是/否, numbers from text, full-width spaces and digits, list separators, aliases", async () => {
