@@ -91,6 +91,7 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
           req.actor = await identity.authenticate(req);
         },
         authorize: async (req, action) => assertCan(req.actor, action),
+        spaFallback: fs.existsSync(path.join(WEB_DIST, "index.html")),
       });
       // Raw file uploads (catalog import).
       app.addContentTypeParser(
@@ -110,11 +111,9 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
       });
       app.get("/api/openapi.json", { config: { policy: "public" }, schema: { hide: true } }, async () => app.swagger());
       if (fs.existsSync(path.join(WEB_DIST, "index.html"))) {
-        await app.register(fastifyStatic, { root: WEB_DIST, prefix: "/", wildcard: false, index: ["index.html"] });
-        app.get("/*", { config: { policy: "public" }, schema: { hide: true } }, async (req, reply) => {
-          if (req.url.startsWith("/api/")) return reply.status(404).send({ error: { code: "not_found", message: "接口不存在", messageEn: `No route ${req.method} ${req.url.split("?")[0]}` } });
-          return reply.sendFile("index.html");
-        });
+        // Files are looked up per request (wildcard), so a rebuilt web/dist is served without a restart;
+        // unknown paths fall back to index.html (the web app's own routes), see spaFallback.
+        await app.register(fastifyStatic, { root: WEB_DIST, prefix: "/", wildcard: true, index: ["index.html"] });
       }
       return app;
     },

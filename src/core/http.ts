@@ -36,6 +36,8 @@ export interface BuildHttpOptions {
   authenticate(req: FastifyRequest): Promise<void>;
   /** The set of policy actions that exist; a route naming another fails at start-up. */
   knownActions: ReadonlySet<string>;
+  /** Serve index.html (via @fastify/static's reply.sendFile) for unknown non-API GETs: the web app's routes. */
+  spaFallback?: boolean;
 }
 
 export interface RoutePolicy {
@@ -126,6 +128,9 @@ export async function buildHttp(opts: BuildHttpOptions): Promise<App> {
   });
 
   app.setNotFoundHandler((req, reply) => {
+    const p = req.url.split("?")[0];
+    if (opts.spaFallback && req.method === "GET" && !p.startsWith("/api/") && !p.startsWith("/assets/"))
+      return (reply as unknown as { sendFile(f: string): unknown }).sendFile("index.html");
     reply.status(404).send({ error: { code: "not_found", message: "接口不存在", messageEn: `No route ${req.method} ${req.url.split("?")[0]}` } });
   });
 

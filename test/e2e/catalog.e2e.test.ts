@@ -57,6 +57,8 @@ async function settle(p: Page): Promise<void> {
   await p.waitForLoadState("networkidle").catch(() => {});
   await p.waitForFunction(() => !document.querySelector(".ant-spin-spinning, .ant-skeleton-active, .ant-btn-loading"), null, { timeout: 10_000 }).catch(() => {});
   await p.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity), null, { timeout: 5_000 }).catch(() => {});
+  // Let toasts go, so they do not cover the header in screenshots.
+  await p.waitForFunction(() => !document.querySelector(".ant-message-notice"), null, { timeout: 6_000 }).catch(() => {});
   await p.waitForTimeout(250);
 }
 
@@ -145,13 +147,25 @@ test("officer creates and submits, admin approves, the public finds it", { timeo
     await page.getByLabel("信息资源名称").click(); // close any open dropdown
     await shot("04-editor-filled");
 
+    // A rule only the server knows (duplicate item names) comes back on the named field, content.items.2.name.
+    await page.getByLabel("数据项名称 3", { exact: true }).fill("充电站编号");
+    await page.getByTestId("save-draft").click();
+    const fieldError = page.locator(".ant-form-item-explain-error", { hasText: "重复" });
+    await fieldError.waitFor();
+    assert.ok(new URL(page.url()).pathname.endsWith("/catalog/new"), "nothing was saved");
+    await shot("04b-editor-server-error", false);
+    await page.getByLabel("数据项名称 3", { exact: true }).fill(items[2].name);
+    await fieldError.waitFor({ state: "detached" });
+
     await page.getByTestId("save-submit").click();
     await page.waitForURL((u) => /\/catalog\/[^/]+$/.test(u.pathname) && !u.pathname.endsWith("/new"));
     entryUrl = page.url();
     await page.getByTestId("entry-name").filter({ hasText: ENTRY_NAME }).waitFor();
     await page.locator(".ant-tag", { hasText: "待审核" }).first().waitFor();
     await page.getByRole("tab", { name: /数据项/ }).click();
-    assert.equal(await page.locator(".ant-tabs-tabpane-active tbody tr.ant-table-row").count(), 3);
+    const itemRows = page.getByRole("tabpanel").locator("tr[data-row-key]");
+    await itemRows.first().waitFor();
+    assert.equal(await itemRows.count(), 3);
     await shot("05-entry-submitted");
     await page.getByRole("tab", { name: "元数据" }).click();
   });
@@ -177,9 +191,10 @@ test("officer creates and submits, admin approves, the public finds it", { timeo
     await box.fill(KEYWORD);
     await box.press("Enter");
     await page.waitForURL((u) => u.searchParams.get("q") === KEYWORD);
-    const hit = page.getByTestId("result-item").filter({ hasText: ENTRY_NAME });
-    await hit.waitFor();
-    assert.ok(await hit.locator("mark", { hasText: KEYWORD }).count(), "the keyword is highlighted");
+    // The keyword is highlighted in the hit (this also waits for the searched list, not the one before).
+    const hit = page.getByTestId("result-item").filter({ hasText: ENTRY_NAME }).filter({ has: page.locator("mark", { hasText: KEYWORD }) });
+    await hit.first().waitFor();
+    assert.equal(await hit.count(), 1);
     await shot("08-search-results");
     await hit.getByRole("link", { name: ENTRY_NAME }).click();
     await page.getByTestId("entry-name").filter({ hasText: ENTRY_NAME }).waitFor();
@@ -187,7 +202,7 @@ test("officer creates and submits, admin approves, the public finds it", { timeo
     await page.locator(".ant-tag", { hasText: "已发布" }).first().waitFor();
     await shot("09-entry-published");
     await page.getByRole("tab", { name: "版本历史" }).click();
-    await page.locator(".ant-tabs-tabpane-active tr.ant-table-row").first().waitFor();
+    await page.getByRole("tabpanel").locator("tr[data-row-key]").first().waitFor();
     await shot("10-entry-versions");
   });
 

@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from "kysely";
 import type { Db } from "../../core/db.ts";
 import { hasRole, type Actor } from "../policy/index.ts";
 import { catalogDb, type CatalogTables } from "./store.ts";
-import { escapeLike, queryTerms, queryTokens } from "./tokens.ts";
+import { escapeLike, facetToken, queryTerms, queryTokens, SEARCH_KEY_SQL } from "./tokens.ts";
 import {
   FACET_FIELDS,
   STATUS_LABELS,
@@ -25,6 +25,21 @@ const FACET_COLUMN: Record<Exclude<FacetField, "format">, string> = {
   grade: "grade",
   updateCycle: "update_cycle",
 };
+
+/**
+ * Above this many matches a search answers from a sample: the first SAMPLE_CAP matches the index
+ * yields. Counting, grouping and ranking every match of a one-character query over 100,000 entries
+ * (half the catalog) costs hundreds of milliseconds; a user facing "10000+" results refines the query
+ * anyway. Then `total` is a lower bound (`totalIsLowerBound: true`), facet counts are counted over the
+ * sample, and relevance ranking (the default sort) orders the sample. At or below the cap every
+ * figure is exact. Explicit sorts (name, dates) always order every match.
+ */
+export const SAMPLE_CAP = 2000;
+
+/** The search answer; `totalIsLowerBound` is set when more than SAMPLE_CAP entries match. */
+export interface CatalogSearchResponse extends SearchResponse {
+  totalIsLowerBound?: boolean;
+}
 
 export interface SearchDeps {
   db: Db;
@@ -63,10 +78,25 @@ export function createCatalogSearch(deps: SearchDeps) {
       } else {
         conds.push(eb("status", "=", "published"));
       }
+      // Text terms and equality facets go into one GIN containment on the search key (tokens.ts);
+      // the equality conditions stay too (cheap, and they keep the query readable).
+      const keyTokens = new Set<string>();
       for (const t of terms) {
-        const toks = queryTokens(t);
-        conds.push(sql<SqlBool>`search_tokens @> ${sql.val(toks)}::text[]`);
+        for (const tok of queryTokens(t)) keyTokens.add(tok);
         if (Array.from(t).length > 2) conds.push(sql<SqlBool>`search_text like ${`%${escapeLike(t)}%`}`);
+      }
+      if (keyTokens.size) {
+        // "published" is most of the catalog: as a key token it only lengthens the posting-list
+        // intersection, so it stays a plain filter; rarer statuses narrow the lookup.
+        if (q.status && q.status !== "published") keyTokens.add(facetToken("status", q.status));
+        if (q.mine === "true" && officerOrg) keyTokens.add(facetToken("provider", officerOrg));
+        if (q.provider) keyTokens.add(facetToken("provider", q.provider));
+        if (q.theme) keyTokens.add(facetToken("theme", q.theme));
+        if (q.shareType) keyTokens.add(facetToken("shareType", q.shareType));
+        if (q.openType) keyTokens.add(facetToken("openType", q.openType));
+        if (q.grade) keyTokens.add(facetToken("grade", q.grade));
+        if (q.updateCycle) keyTokens.add(facetToken("updateCycle", q.updateCycle));
+        conds.push(sql<SqlBool>`${sql.raw(SEARCH_KEY_SQL)} @> ${sql.val([...keyTokens])}::text[]`);
       }
       if (q.provider) conds.push(eb("provider_org_id", "=", q.provider));
       if (q.theme) conds.push(eb("theme", "=", q.theme));
@@ -81,18 +111,24 @@ export function createCatalogSearch(deps: SearchDeps) {
   }
 
   return {
-    async search(actor: Actor, q: SearchQuery): Promise<SearchResponse> {
+    async search(actor: Actor, q: SearchQuery): Promise<CatalogSearchResponse> {
       const t0 = performance.now();
       const terms = queryTerms(q.q ?? "");
       const w = where(actor, q, terms);
-      let page = db
-        .selectFrom("catalog_entries")
-        .select(["id", "code", "name", "summary", "status", "provider_org_id", "theme", "share_type", "open_type", "grade", "formats", "update_cycle", "item_count", "published_at", "updated_at"])
-        .where(w);
+      const pageCols = ["id", "code", "name", "summary", "status", "provider_org_id", "theme", "share_type", "open_type", "grade", "formats", "update_cycle", "item_count", "published_at", "updated_at"] as const;
+      let page = db.selectFrom("catalog_entries").select(pageCols).where(w);
       const nameHit = terms.length ? sql`(${sql.join(terms.map((t) => sql`lower(name) like ${`%${escapeLike(t)}%`}`), sql` and `)})` : null;
       switch (q.sort) {
         case "relevance":
-          if (nameHit) page = page.orderBy(sql`${nameHit} desc`).orderBy(sql`length(name)`);
+          if (nameHit) {
+            // Rank the first SAMPLE_CAP matches (all of them when there are no more): the LIMIT in
+            // the subquery lets the scan stop early on huge match sets instead of ranking every row.
+            page = db
+              .selectFrom(db.selectFrom("catalog_entries").select(pageCols).where(w).limit(SAMPLE_CAP).as("catalog_entries"))
+              .select(pageCols)
+              .orderBy(sql`${nameHit} desc`)
+              .orderBy(sql`length(name)`) as unknown as typeof page;
+          }
           page = page.orderBy("published_at", (o) => o.desc().nullsLast()).orderBy("updated_at", "desc");
           break;
         case "published_desc": page = page.orderBy("published_at", (o) => o.desc().nullsLast()); break;
@@ -106,7 +142,7 @@ export function createCatalogSearch(deps: SearchDeps) {
         q.facets === "true" ? this.facetCounts(w) : this.countOnly(w),
         deps.orgNames(),
       ]);
-      const total = facetRows.total;
+      const { total, totalIsLowerBound } = facetRows;
       const items: EntrySummaryView[] = rows.map((r) => ({
         id: r.id, code: r.code, name: r.name, summary: r.summary, status: r.status,
         provider: { id: r.provider_org_id, name: names.get(r.provider_org_id) ?? "" },
@@ -124,38 +160,50 @@ export function createCatalogSearch(deps: SearchDeps) {
             .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value));
         }
       }
-      return { total, page: q.page, pageSize: q.pageSize, items, facets, tookMs: Math.round((performance.now() - t0) * 10) / 10 };
+      return { total, ...(totalIsLowerBound ? { totalIsLowerBound } : {}), page: q.page, pageSize: q.pageSize, items, facets, tookMs: Math.round((performance.now() - t0) * 10) / 10 };
     },
 
+    /** The number of matches, counting at most SAMPLE_CAP + 1 of them. */
     async countOnly(w: (eb: EB) => Expression<SqlBool>) {
-      const r = await db.selectFrom("catalog_entries").select((e) => e.fn.countAll<number>().as("n")).where(w).executeTakeFirstOrThrow();
-      return { total: Number(r.n), facets: undefined as undefined | Partial<Record<FacetField, { value: string; count: number }[]>> };
+      const capped = db.selectFrom("catalog_entries").select(sql`1`.as("x")).where(w).limit(SAMPLE_CAP + 1);
+      const r = await db.selectFrom(capped.as("c")).select((e) => e.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+      const n = Number(r.n);
+      return { total: Math.min(n, SAMPLE_CAP), totalIsLowerBound: n > SAMPLE_CAP, facets: undefined as undefined | Partial<Record<FacetField, { value: string; count: number }[]>> };
     },
 
-    /** Total and facet counts over the matches in one round trip: grouping sets plus formats unnested. */
+    /**
+     * Total and facet counts over the matches in one round trip: grouping sets plus formats unnested.
+     * At most SAMPLE_CAP + 1 matches are read: one more than the cap tells a huge match set, whose
+     * facets are then counted over the first SAMPLE_CAP matches and whose total is a lower bound.
+     */
     async facetCounts(w: (eb: EB) => Expression<SqlBool>) {
       const cols = Object.values(FACET_COLUMN);
-      const matched = db.selectFrom("catalog_entries").select(["provider_org_id", "theme", "share_type", "open_type", "grade", "update_cycle", "formats"]).where(w);
+      const matched = db.selectFrom("catalog_entries").select(["provider_org_id", "theme", "share_type", "open_type", "grade", "update_cycle", "formats"]).where(w).limit(SAMPLE_CAP + 1);
       const colList = sql.join(cols.map((c) => sql.ref(c)));
       const r = await sql<Record<string, string | number | null>>`
-        with m as materialized (${matched})
+        with m0 as materialized (${matched}),
+             m as (select * from m0 limit ${SAMPLE_CAP})
         select ${colList}, null::text as fmt, count(*)::int as n, grouping(${colList})::int as g
           from m group by grouping sets (${sql.join(cols.map((c) => sql`(${sql.ref(c)})`))}, ())
         union all
         select ${sql.join(cols.map(() => sql`null`))}, fmt, count(*)::int, -1
-          from m cross join lateral unnest(m.formats) as f(fmt) group by fmt`.execute(db);
+          from m cross join lateral unnest(m.formats) as f(fmt) group by fmt
+        union all
+        select ${sql.join(cols.map(() => sql`null`))}, null, count(*)::int, -2 from m0`.execute(db);
       const facets: Partial<Record<FacetField, { value: string; count: number }[]>> = { format: [] };
       let total = 0;
+      let matches = 0;
       const all = (1 << cols.length) - 1;
       for (const row of r.rows) {
         const g = Number(row.g);
         if (g === -1) { facets.format!.push({ value: String(row.fmt), count: Number(row.n) }); continue; }
+        if (g === -2) { matches = Number(row.n); continue; }
         if (g === all) { total = Number(row.n); continue; }
         for (const [f, c] of Object.entries(FACET_COLUMN)) {
           if (row[c] != null) (facets[f as FacetField] ??= []).push({ value: String(row[c]), count: Number(row.n) });
         }
       }
-      return { total, facets };
+      return { total, totalIsLowerBound: matches > SAMPLE_CAP, facets };
     },
 
     async reviewQueue(): Promise<EntrySummaryView[]> {

@@ -45,3 +45,21 @@ export function queryTerms(q: string): string[] {
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * The GIN-indexed search key: the text tokens plus the entry's status and facet values as tokens of
+ * three or more characters ("g:核心"), which never collide with text tokens (one or two characters).
+ * One containment lookup then intersects the posting lists of the query's characters with its facet
+ * filters, so a common character filtered to a rare grade or provider does not read every entry that
+ * holds the character. The expression must stay identical to the index's (migration 20261124_0300_catalog_search_key_gin).
+ */
+export const SEARCH_KEY_SQL =
+  "(search_tokens || array['s:' || status, 'p:' || provider_org_id, 't:' || theme, 'h:' || share_type, 'o:' || open_type, 'g:' || grade, 'u:' || update_cycle])";
+
+export type FacetTokenField = "status" | "provider" | "theme" | "shareType" | "openType" | "grade" | "updateCycle";
+const FACET_TOKEN_PREFIX: Record<FacetTokenField, string> = { status: "s:", provider: "p:", theme: "t:", shareType: "h:", openType: "o:", grade: "g:", updateCycle: "u:" };
+
+/** The search-key token for a facet value, e.g. facetToken("grade", "核心") = "g:核心". */
+export function facetToken(field: FacetTokenField, value: string): string {
+  return FACET_TOKEN_PREFIX[field] + value;
+}

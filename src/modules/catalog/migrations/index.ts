@@ -1,5 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { ModuleMigrations } from "../../../core/migrate.ts";
+import { SEARCH_KEY_SQL } from "../tokens.ts";
 
 export const catalogMigrations: ModuleMigrations = {
   "20261123_0200_catalog_init": {
@@ -59,6 +60,19 @@ export const catalogMigrations: ModuleMigrations = {
     async down(db: Kysely<any>) {
       await db.schema.dropTable("catalog_versions").execute();
       await db.schema.dropTable("catalog_entries").execute();
+    },
+  },
+  // Search at 100,000 entries (bench/catalog-search): one GIN over the text tokens plus the status and
+  // facet values as tokens, so text and facet filters intersect inside the index. It replaces the GIN
+  // over search_tokens alone (search.ts no longer queries that), keeping one GIN to maintain on writes.
+  "20261124_0300_catalog_search_key_gin": {
+    async up(db: Kysely<any>) {
+      await sql`create index catalog_entries_search_key_gin on catalog_entries using gin (${sql.raw(SEARCH_KEY_SQL)})`.execute(db);
+      await sql`drop index if exists catalog_entries_tokens_gin`.execute(db);
+    },
+    async down(db: Kysely<any>) {
+      await sql`create index if not exists catalog_entries_tokens_gin on catalog_entries using gin (search_tokens)`.execute(db);
+      await sql`drop index if exists catalog_entries_search_key_gin`.execute(db);
     },
   },
 };

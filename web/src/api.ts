@@ -1,0 +1,252 @@
+/**
+ * The typed client every page uses. One place knows the URLs, the session cookie handling
+ * (`credentials: "same-origin"`) and the one error shape `{error:{code,message,messageEn,field?,details?}}`.
+ * Types come from the server's own schema module (type-only import: nothing of it is bundled).
+ */
+import type {
+  EntryContent,
+  EntryStatus,
+  EntrySummaryView,
+  EntryView,
+  FacetBucket,
+  FacetField,
+  FieldChange,
+  VersionView,
+} from "../../src/modules/catalog/schema.ts";
+
+export type { EntryContent, EntryStatus, EntrySummaryView, EntryView, FacetBucket, FacetField, FieldChange, VersionView };
+
+export type Role = "platform_admin" | "data_officer" | "dept_user" | "operator" | "customer" | "price_authority" | "regulator";
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  org: { id: string; name: string } | null;
+  roles: Role[];
+}
+
+export interface Org {
+  id: string;
+  name: string;
+  shortName?: string | null;
+  code?: string | null;
+  kind?: string;
+  parentId?: string | null;
+}
+
+export interface Vocab {
+  shareTypes: string[];
+  shareMethods: string[];
+  shareMethodTypes: string[];
+  openTypes: string[];
+  updateCycles: string[];
+  grades: string[];
+  categories: string[];
+  baseThemes: string[];
+  subjectThemes: string[];
+  domains: string[];
+  formatCategories: string[];
+  itemTypes: string[];
+}
+
+export interface SearchParams {
+  q?: string;
+  provider?: string;
+  theme?: string;
+  shareType?: string;
+  openType?: string;
+  grade?: string;
+  format?: string;
+  updateCycle?: string;
+  domain?: string;
+  status?: EntryStatus;
+  mine?: boolean;
+  sort?: "relevance" | "published_desc" | "published_asc" | "name_asc" | "updated_desc";
+  page?: number;
+  pageSize?: number;
+  facets?: boolean;
+}
+
+export interface SearchResult {
+  total: number;
+  page: number;
+  pageSize: number;
+  tookMs: number;
+  items: EntrySummaryView[];
+  facets?: Partial<Record<FacetField, FacetBucket[]>>;
+}
+
+export interface EntryResponse {
+  entry: EntryView;
+  canEdit?: boolean;
+  canSubmit?: boolean;
+  canReview?: boolean;
+  canWithdraw?: boolean;
+}
+
+export interface Stats {
+  published: number;
+  departments: number;
+  byShareType: Record<string, number>;
+  byOpenType: Record<string, number>;
+  byGrade: Record<string, number>;
+  byDomain?: Record<string, number>;
+}
+
+export interface ImportRowError {
+  row: number;
+  sheet?: string;
+  column?: string;
+  field?: string;
+  message: string;
+  messageEn?: string;
+}
+
+export interface ImportResult {
+  imported: number;
+  ids?: string[];
+  /** Number of bad rows skipped. */
+  skipped?: number;
+  errors?: ImportRowError[];
+  format?: string;
+  encoding?: string | null;
+}
+
+export interface LedgerKeys {
+  [k: string]: unknown;
+}
+
+/** A failed API call, carrying the server's error body. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly messageZh: string;
+  readonly messageEn: string;
+  readonly field?: string;
+  readonly details?: unknown;
+  constructor(status: number, body: { code?: string; message?: string; messageEn?: string; field?: string; details?: unknown }) {
+    super(body.messageEn || body.message || `HTTP ${status}`);
+    this.status = status;
+    this.code = body.code ?? (status === 401 ? "unauthenticated" : "error");
+    this.messageZh = body.message || body.messageEn || `请求失败（HTTP ${status}）`;
+    this.messageEn = body.messageEn || body.message || `Request failed (HTTP ${status})`;
+    this.field = body.field;
+    this.details = body.details;
+  }
+  /** Shape accepted by I18n.msg. */
+  get text(): { message: string; messageEn: string } {
+    return { message: this.messageZh, messageEn: this.messageEn };
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function toQueryString(q: Query | undefined): string {
+  if (!q) return "";
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== null && v !== "") sp.set(k, String(v));
+  const s = sp.toString();
+  return s ? `?${s}` : "";
+}
+
+interface RequestOptions {
+  query?: Query;
+  body?: unknown;
+  rawBody?: BodyInit;
+  headers?: Record<string, string>;
+  as?: "json" | "text";
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: opts.as === "text" ? "text/plain, */*" : "application/json", ...opts.headers };
+  let body: BodyInit | undefined;
+  if (opts.rawBody !== undefined) body = opts.rawBody;
+  else if (opts.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(path + toQueryString(opts.query), { method, headers, body, credentials: "same-origin" });
+  } catch {
+    throw new ApiError(0, { code: "network", message: "无法连接服务器", messageEn: "Cannot reach the server" });
+  }
+  const ct = res.headers.get("content-type") ?? "";
+  if (!res.ok) {
+    let err: Record<string, unknown> = {};
+    if (ct.includes("json")) {
+      const j = (await res.json().catch(() => ({}))) as { error?: Record<string, unknown> };
+      err = j.error ?? {};
+    }
+    throw new ApiError(res.status, err as ConstructorParameters<typeof ApiError>[1]);
+  }
+  if (opts.as === "text") return (await res.text()) as T;
+  if (res.status === 204 || !ct.includes("json")) return undefined as T;
+  return (await res.json()) as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  auth: {
+    login: (username: string, password: string) => request<{ user: User }>("POST", "/api/auth/login", { body: { username, password } }),
+    logout: () => request<void>("POST", "/api/auth/logout", { body: {} }),
+    me: () => request<{ user: User | null }>("GET", "/api/auth/me"),
+  },
+  orgs: {
+    list: () => request<{ items: Org[] }>("GET", "/api/orgs"),
+  },
+  catalog: {
+    vocab: () => request<Partial<Vocab>>("GET", "/api/catalog/vocab"),
+    stats: () => request<Stats>("GET", "/api/catalog/stats"),
+    search: (p: SearchParams) =>
+      request<SearchResult>("GET", "/api/catalog/entries", {
+        query: { ...p, mine: p.mine ? "true" : undefined, facets: p.facets === undefined ? undefined : String(p.facets) },
+      }),
+    get: (id: string) => request<EntryResponse>("GET", `/api/catalog/entries/${enc(id)}`),
+    create: (content: EntryContent, seq?: string) => request<{ entry: EntryView }>("POST", "/api/catalog/entries", { body: seq ? { content, seq } : { content } }),
+    update: (id: string, content: EntryContent, reason?: string) =>
+      request<{ entry: EntryView }>("PUT", `/api/catalog/entries/${enc(id)}`, { body: reason ? { content, reason } : { content } }),
+    submit: (id: string) => request<{ entry: EntryView }>("POST", `/api/catalog/entries/${enc(id)}/submit`, { body: {} }),
+    review: (id: string, decision: "approve" | "return", reason?: string) =>
+      request<{ entry: EntryView }>("POST", `/api/catalog/entries/${enc(id)}/review`, { body: reason ? { decision, reason } : { decision } }),
+    withdraw: (id: string, reason: string) => request<{ entry: EntryView }>("POST", `/api/catalog/entries/${enc(id)}/withdraw`, { body: { reason } }),
+    versions: (id: string) => request<{ items: VersionView[] }>("GET", `/api/catalog/entries/${enc(id)}/versions`),
+    version: (id: string, v: number) => request<{ version: number; content: EntryContent }>("GET", `/api/catalog/entries/${enc(id)}/versions/${v}`),
+    diff: (id: string, from: number, to: number) => request<{ changes: FieldChange[] }>("GET", `/api/catalog/entries/${enc(id)}/diff`, { query: { from, to } }),
+    reviewQueue: () => request<{ items: EntrySummaryView[] }>("GET", "/api/catalog/review-queue"),
+    importFile: (file: File, opts: { skipBadRows: boolean; submit: boolean }) =>
+      request<ImportResult>("POST", "/api/catalog/import", {
+        query: { skipBadRows: String(opts.skipBadRows), submit: String(opts.submit) },
+        rawBody: file,
+        headers: { "content-type": "application/octet-stream", "x-filename": enc(file.name) },
+      }),
+    list: (kind: "responsibility" | "negative") => request<{ items: Record<string, unknown>[]; columns?: { key: string; label: string; labelEn?: string }[] }>("GET", `/api/catalog/lists/${kind}`),
+  },
+  ledger: {
+    checkpoint: () => request<string>("GET", "/api/ledger/checkpoint", { as: "text" }),
+    keys: () => request<LedgerKeys>("GET", "/api/ledger/keys"),
+  },
+};
+
+/** Links (downloads) that the browser opens directly. */
+export const links = {
+  apiDocs: "/api/docs",
+  template: "/api/catalog/template.xlsx",
+  ledgerBundle: "/api/catalog/ledger-bundle",
+  list: (kind: "responsibility" | "negative", format: "xlsx" | "csv") => `/api/catalog/lists/${kind}?format=${format}`,
+  exportEntries: (format: "xlsx" | "csv", q: Query = {}) => `/api/catalog/export${toQueryString({ ...q, format })}`,
+};
+
+/** Field names from a server error path: "content.items.2.type" → ["items", 2, "type"]. */
+export function fieldPathOf(field: string | undefined): (string | number)[] | null {
+  if (!field) return null;
+  const parts = field
+    .replace(/\[(\d+)\]/g, ".$1")
+    .split(".")
+    .filter(Boolean);
+  if (parts[0] === "content" || parts[0] === "body") parts.shift();
+  if (!parts.length) return null;
+  return parts.map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+}
