@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from "fastify";
 import { createPlatform, type Platform } from "../src/app.ts";
 import type { App } from "../src/core/http.ts";
 import type { Config } from "../src/core/config.ts";
+import { openDatabase, type Database } from "../src/core/db.ts";
 import type { Role } from "../src/modules/policy/index.ts";
 
 /**
@@ -18,28 +19,39 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function createTestPlatform(overrides: Partial<Config> = {}): Promise<TestPlatform> {
-  let dropDb: (() => Promise<void>) | undefined;
-  let databaseUrl: string | undefined;
-  if (TEST_ENGINE === "postgres") {
-    const adminUrl = process.env.GONGSHU_TEST_PG_URL;
-    if (!adminUrl) throw new Error("GONGSHU_TEST_DB=postgres needs GONGSHU_TEST_PG_URL");
-    const name = `gs_test_${crypto.randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    databaseUrl = u.toString();
-    dropDb = async () => {
+/** A fresh PostgreSQL database on the test server (for GONGSHU_TEST_DB=postgres), dropped by `drop()`. */
+async function freshPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.GONGSHU_TEST_PG_URL;
+  if (!adminUrl) throw new Error("GONGSHU_TEST_DB=postgres needs GONGSHU_TEST_PG_URL");
+  const name = `gs_test_${crypto.randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    drop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
       await c.end();
-    };
-  }
-  const platform = await createPlatform({ dataDir: "memory://", logLevel: "silent", ...(databaseUrl ? { databaseUrl } : {}), ...overrides });
+    },
+  };
+}
+
+/** A bare database (no migrations) on the engine under test, for module tests below the platform. */
+export async function openTestDatabase(): Promise<Database> {
+  if (TEST_ENGINE === "pglite") return openDatabase({ pgliteDir: "memory://" });
+  const fresh = await freshPgDatabase();
+  const d = await openDatabase({ databaseUrl: fresh.url, poolSize: 10 });
+  return { ...d, close: async () => { await d.close(); await fresh.drop(); } };
+}
+
+export async function createTestPlatform(overrides: Partial<Config> = {}): Promise<TestPlatform> {
+  const fresh = TEST_ENGINE === "postgres" ? await freshPgDatabase() : undefined;
+  const platform = await createPlatform({ dataDir: "memory://", logLevel: "silent", ...(fresh ? { databaseUrl: fresh.url } : {}), ...overrides });
   const app = await platform.http();
   await app.ready();
   return {
@@ -48,7 +60,7 @@ export async function createTestPlatform(overrides: Partial<Config> = {}): Promi
     async close() {
       await app.close();
       await platform.close();
-      await dropDb?.();
+      await fresh?.drop();
     },
   };
 }

@@ -1,9 +1,10 @@
-// DB-backed ledger tests: in-memory PGlite always, and PostgreSQL when DATABASE_URL is set.
+// DB-backed ledger tests on the engine under test (GONGSHU_TEST_DB: PGlite, or PostgreSQL in the second pass).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { sql } from "kysely";
 import { Migrator, NO_MIGRATIONS, type Migration, type MigrationProvider } from "kysely/migration";
-import { openDatabase, type Database, type Db } from "../../core/db.ts";
+import type { Database, Db } from "../../core/db.ts";
+import { openTestDatabase, TEST_ENGINE } from "../../../test/helpers.ts";
 import { digest } from "./canonical.ts";
 import { ledgerMigrations } from "./migrations/index.ts";
 import { createLedgerService, type LedgerService } from "./service.ts";
@@ -27,8 +28,8 @@ async function freshSchema(db: Db): Promise<void> {
   if (up.error) throw up.error;
 }
 
-const engines: { name: string; open: () => Promise<Database> }[] = [{ name: "pglite", open: () => openDatabase({ pgliteDir: "memory://" }) }];
-if (process.env.DATABASE_URL) engines.push({ name: "postgres", open: () => openDatabase({ databaseUrl: process.env.DATABASE_URL, poolSize: 10 }) });
+// The engine comes from the test runner (scripts/test.mjs): PGlite, then PostgreSQL when CI provides one.
+const engines: { name: string; open: () => Promise<Database> }[] = [{ name: TEST_ENGINE, open: openTestDatabase }];
 
 for (const engine of engines) {
   describe(`ledger service on ${engine.name}`, () => {
