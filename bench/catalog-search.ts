@@ -134,7 +134,7 @@ function startThrowawayServer(): { adminUrl: string; stop(): void } | null {
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr?.toString()}`);
   };
   run(path.join(bin, "initdb"), ["-D", `${tmp}/data`, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-  run(path.join(bin, "pg_ctl"), ["-D", `${tmp}/data`, "-l", `${tmp}/log`, "-w", "-o", `-p ${port} -k ${tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`, "start"]);
+  run(path.join(bin, "pg_ctl"), ["-D", `${tmp}/data`, "-l", `${tmp}/log`, "-w", "-o", `-p ${port} -k ${tmp} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=1GB`, "start"]);
   return {
     adminUrl: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {

@@ -70,6 +70,8 @@ export interface SearchParams {
 
 export interface SearchResult {
   total: number;
+  /** More entries matched than were counted: show "total+". */
+  totalIsLowerBound?: boolean;
   page: number;
   pageSize: number;
   tookMs: number;

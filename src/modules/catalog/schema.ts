@@ -235,6 +235,8 @@ export interface EntrySummaryView {
 
 export interface SearchResponse {
   total: number;
+  /** Set when the query matched more entries than are counted: `total` is then "at least". */
+  totalIsLowerBound?: boolean;
   page: number;
   pageSize: number;
   items: EntrySummaryView[];

@@ -34,7 +34,7 @@ const FACET_COLUMN: Record<Exclude<FacetField, "format">, string> = {
  * sample, and relevance ranking (the default sort) orders the sample. At or below the cap every
  * figure is exact. Explicit sorts (name, dates) always order every match.
  */
-export const SAMPLE_CAP = 2000;
+export const SAMPLE_CAP = 1000;
 
 /** The search answer; `totalIsLowerBound` is set when more than SAMPLE_CAP entries match. */
 export interface CatalogSearchResponse extends SearchResponse {

@@ -99,7 +99,7 @@ export default function CatalogSearchPage() {
           <Card size="small" styles={{ body: { paddingTop: 8 } }}>
             <div style={{ display: "flex", justifyContent: "space-between", alignItems: "center", flexWrap: "wrap", gap: 8, padding: "4px 0 8px", borderBottom: "1px solid #f0f0f0" }}>
               <Typography.Text type="secondary" data-testid="result-count">
-                {data ? t("search.results", { n: data.total, ms: data.tookMs ?? 0 }) : t("common.loading")}
+                {data ? t("search.results", { n: data.totalIsLowerBound ? `${data.total}+` : data.total, ms: data.tookMs ?? 0 }) : t("common.loading")}
               </Typography.Text>
               <Space>
                 <label htmlFor="gs-sort">{t("search.sort")}</label>
