@@ -1,7 +1,7 @@
-import { sql, type Expression, type SqlBool } from "kysely";
+import { sql, type Expression, type RawBuilder, type SqlBool } from "kysely";
 import type { Db } from "../../core/db.ts";
 import { hasRole, type Actor } from "../policy/index.ts";
-import { catalogDb, type CatalogTables } from "./store.ts";
+import { catalogDb, type CatalogTables, type EntryRow } from "./store.ts";
 import { escapeLike, facetToken, queryTerms, queryTokens, SEARCH_KEY_SQL } from "./tokens.ts";
 import {
   FACET_FIELDS,
@@ -53,6 +53,47 @@ function highlight(text: string, terms: string[]): string {
     if (i >= 0) out = `${out.slice(0, i)}<em>${out.slice(i, i + t.length)}</em>${out.slice(i + t.length)}`;
   }
   return out;
+}
+
+type FacetRow = Record<string, string | number | null>;
+
+const PAGE_COLS = ["id", "code", "name", "summary", "status", "provider_org_id", "theme", "share_type", "open_type", "grade", "formats", "update_cycle", "item_count", "published_at", "updated_at"] as const;
+/** A result row: from the query builder (Dates) or from json_agg (ISO strings). */
+type PageRow = Pick<EntryRow, (typeof PAGE_COLS)[number]> | (Omit<Pick<EntryRow, (typeof PAGE_COLS)[number]>, "published_at" | "updated_at"> & { published_at: string | null; updated_at: string });
+
+/** Rows of the facet statement → total, lower-bound flag and buckets (g: grouping mask; -1 formats; -2 match count). */
+function parseFacetRows(rows: FacetRow[]) {
+  const facets: Partial<Record<FacetField, { value: string; count: number }[]>> = { format: [] };
+  let total = 0;
+  let matches = 0;
+  const all = (1 << Object.keys(FACET_COLUMN).length) - 1;
+  for (const row of rows) {
+    const g = Number(row.g);
+    if (g === -1) { facets.format!.push({ value: String(row.fmt), count: Number(row.n) }); continue; }
+    if (g === -2) { matches = Number(row.n); continue; }
+    if (g === all) { total = Number(row.n); continue; }
+    for (const [f, c] of Object.entries(FACET_COLUMN)) {
+      if (row[c] != null) (facets[f as FacetField] ??= []).push({ value: String(row[c]), count: Number(row.n) });
+    }
+  }
+  return { total, totalIsLowerBound: matches > SAMPLE_CAP, facets };
+}
+
+/**
+ * The facet statement over a CTE `m` (the sample) and `m0` (the sample plus one): grouping sets for
+ * the columns, formats unnested, and the match count.
+ */
+function facetSelect() {
+  const cols = Object.values(FACET_COLUMN);
+  const colList = sql.join(cols.map((c) => sql.ref(c)));
+  return sql`
+        select ${colList}, null::text as fmt, count(*)::int as n, grouping(${colList})::int as g
+          from m group by grouping sets (${sql.join(cols.map((c) => sql`(${sql.ref(c)})`))}, ())
+        union all
+        select ${sql.join(cols.map(() => sql`null`))}, fmt, count(*)::int, -1
+          from m cross join lateral unnest(m.formats) as f(fmt) group by fmt
+        union all
+        select ${sql.join(cols.map(() => sql`null`))}, null, count(*)::int, -2 from m0`;
 }
 
 /**
@@ -115,7 +156,7 @@ export function createCatalogSearch(deps: SearchDeps) {
       const t0 = performance.now();
       const terms = queryTerms(q.q ?? "");
       const w = where(actor, q, terms);
-      const pageCols = ["id", "code", "name", "summary", "status", "provider_org_id", "theme", "share_type", "open_type", "grade", "formats", "update_cycle", "item_count", "published_at", "updated_at"] as const;
+      const pageCols = PAGE_COLS;
       let page = db.selectFrom("catalog_entries").select(pageCols).where(w);
       const nameHit = terms.length ? sql`(${sql.join(terms.map((t) => sql`lower(name) like ${`%${escapeLike(t)}%`}`), sql` and `)})` : null;
       switch (q.sort) {
@@ -137,9 +178,13 @@ export function createCatalogSearch(deps: SearchDeps) {
         case "updated_desc": page = page.orderBy("updated_at", "desc"); break;
       }
       page = page.orderBy("id").limit(q.pageSize).offset((q.page - 1) * q.pageSize);
-      const [rows, facetRows, names] = await Promise.all([
-        page.execute(),
-        q.facets === "true" ? this.facetCounts(w) : this.countOnly(w),
+      // A ranked text search with facets reads its sample once: page, facets and count in one statement
+      // (PGlite runs one statement at a time, so two queries over the same matches cost twice).
+      const combined = nameHit && q.sort === "relevance" && q.facets === "true";
+      const [{ rows, facetRows }, names] = await Promise.all([
+        combined
+          ? this.rankedWithFacets(w, nameHit, q)
+          : Promise.all([page.execute(), q.facets === "true" ? this.facetCounts(w) : this.countOnly(w)]).then(([rows, facetRows]) => ({ rows, facetRows })),
         deps.orgNames(),
       ]);
       const { total, totalIsLowerBound } = facetRows;
@@ -177,33 +222,27 @@ export function createCatalogSearch(deps: SearchDeps) {
      * facets are then counted over the first SAMPLE_CAP matches and whose total is a lower bound.
      */
     async facetCounts(w: (eb: EB) => Expression<SqlBool>) {
-      const cols = Object.values(FACET_COLUMN);
       const matched = db.selectFrom("catalog_entries").select(["provider_org_id", "theme", "share_type", "open_type", "grade", "update_cycle", "formats"]).where(w).limit(SAMPLE_CAP + 1);
-      const colList = sql.join(cols.map((c) => sql.ref(c)));
-      const r = await sql<Record<string, string | number | null>>`
+      const r = await sql<FacetRow>`
         with m0 as materialized (${matched}),
              m as (select * from m0 limit ${SAMPLE_CAP})
-        select ${colList}, null::text as fmt, count(*)::int as n, grouping(${colList})::int as g
-          from m group by grouping sets (${sql.join(cols.map((c) => sql`(${sql.ref(c)})`))}, ())
-        union all
-        select ${sql.join(cols.map(() => sql`null`))}, fmt, count(*)::int, -1
-          from m cross join lateral unnest(m.formats) as f(fmt) group by fmt
-        union all
-        select ${sql.join(cols.map(() => sql`null`))}, null, count(*)::int, -2 from m0`.execute(db);
-      const facets: Partial<Record<FacetField, { value: string; count: number }[]>> = { format: [] };
-      let total = 0;
-      let matches = 0;
-      const all = (1 << cols.length) - 1;
-      for (const row of r.rows) {
-        const g = Number(row.g);
-        if (g === -1) { facets.format!.push({ value: String(row.fmt), count: Number(row.n) }); continue; }
-        if (g === -2) { matches = Number(row.n); continue; }
-        if (g === all) { total = Number(row.n); continue; }
-        for (const [f, c] of Object.entries(FACET_COLUMN)) {
-          if (row[c] != null) (facets[f as FacetField] ??= []).push({ value: String(row[c]), count: Number(row.n) });
-        }
-      }
-      return { total, totalIsLowerBound: matches > SAMPLE_CAP, facets };
+        ${facetSelect()}`.execute(db);
+      return parseFacetRows(r.rows);
+    },
+
+    /** Relevance-ranked page plus facets and count over one sample of the matches, in one statement. */
+    async rankedWithFacets(w: (eb: EB) => Expression<SqlBool>, nameHit: RawBuilder<unknown>, q: SearchQuery) {
+      const matched = db.selectFrom("catalog_entries").select([...PAGE_COLS]).where(w).limit(SAMPLE_CAP + 1);
+      const r = await sql<{ page: PageRow[]; facets: FacetRow[] }>`
+        with m0 as materialized (${matched}),
+             m as (select * from m0 limit ${SAMPLE_CAP}),
+             pg as (select * from m order by ${nameHit} desc, length(name), published_at desc nulls last, updated_at desc, id
+                    limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}),
+             fc as (${facetSelect()})
+        select (select coalesce(json_agg(pg), '[]'::json) from pg) as page,
+               (select coalesce(json_agg(fc), '[]'::json) from fc) as facets`.execute(db);
+      const row = r.rows[0];
+      return { rows: row.page, facetRows: parseFacetRows(row.facets) };
     },
 
     async reviewQueue(): Promise<EntrySummaryView[]> {
