@@ -5,8 +5,6 @@ import { catalogDb, type CatalogTables, type EntryRow } from "./store.ts";
 import { escapeLike, facetToken, queryTerms, queryTokens, SEARCH_KEY_SQL } from "./tokens.ts";
 import {
   FACET_FIELDS,
-  STATUS_LABELS,
-  type EntryStatus,
   type EntrySummaryView,
   type FacetBucket,
   type FacetField,
@@ -308,7 +306,6 @@ export function createCatalogSearch(deps: SearchDeps) {
         shareType: r.share_type, notShareBasis: r.content.notShareBasis ?? "", openType: r.open_type, notOpenBasis: r.content.notOpenBasis ?? "",
       }));
     },
-    statusLabel: (s: EntryStatus) => STATUS_LABELS[s],
   };
 }
 
