@@ -42,7 +42,11 @@ export async function seedDemo(p: Platform, opts: { entries?: number; seed?: num
     if (!officer) throw new Error(`no data officer for ${orgKey}`);
     const toSubmit = entries.filter((e) => e.state !== "draft");
     const drafts = entries.filter((e) => e.state === "draft");
-    const items = (xs: typeof entries) => xs.map((e, i) => ({ content: EntryContent.parse(e.content), code: `${EntryContent.parse(e.content).classCode}/${e.seq}`, rowRef: `${orgKey}#${i}` }));
+    const items = (xs: typeof entries) =>
+      xs.map((e, i) => {
+        const content = EntryContent.parse(e.content);
+        return { content, code: `${content.classCode}/${e.seq}`, rowRef: `${orgKey}#${i}` };
+      });
     const ids = await catalog.createMany(officer, items(toSubmit), { submit: true });
     await catalog.createMany(officer, items(drafts), { submit: false });
     for (let i = 0; i < ids.length; i++) {

@@ -295,6 +295,22 @@ export function createCatalogService(deps: CatalogDeps) {
       return diffContent(EntryContent.parse(a.content), EntryContent.parse(b.content));
     },
 
+    /**
+     * The content each given entry shows this actor (as `get` would), in two queries: exports page
+     * through search results and must not load entries one by one. Entries the actor may not read are left out.
+     */
+    async visibleContents(actor: Actor, ids: string[]): Promise<Map<string, EntryContent>> {
+      const rows = (await store.entries(ids)).filter((e) => can(actor, "catalog.entry.read", refOf(e)));
+      const pick = (e: EntryRow) =>
+        e.open_version != null && (e.published_version == null || can(actor, "catalog.entry.read", { providerOrgId: e.provider_org_id, status: "draft" }))
+          ? e.open_version
+          : e.published_version!;
+      const wanted = rows.map((e) => ({ entryId: e.id, version: pick(e) }));
+      const versions = await store.versionsOf(wanted);
+      const byKey = new Map(versions.map((v) => [`${v.entry_id}@${v.version}`, v.content]));
+      return new Map(wanted.flatMap((w) => (byKey.has(`${w.entryId}@${w.version}`) ? [[w.entryId, byKey.get(`${w.entryId}@${w.version}`)!] as const] : [])));
+    },
+
     /** Every ledgered version with its record, for verification bundles. */
     async ledgeredRecords() {
       return (await store.ledgeredVersions()).map((v) => ({

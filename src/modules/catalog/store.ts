@@ -86,6 +86,14 @@ export function catalogStore(db: CatalogDb) {
       const r = await db.selectFrom("catalog_entries").select(sql<string | null>`max(seq)`.as("m")).where("class_code", "=", classCode).executeTakeFirst();
       return String((r?.m ? Number.parseInt(r.m, 10) : 0) + 1).padStart(6, "0");
     },
+    entries: (ids: string[]) => (ids.length ? db.selectFrom("catalog_entries").selectAll().where("id", "in", ids).execute() : Promise.resolve([])),
+    /** The given (entry, version) pairs, in one query. */
+    versionsOf: (pairs: { entryId: string; version: number }[]) =>
+      pairs.length
+        ? db.selectFrom("catalog_versions").selectAll()
+            .where((eb) => eb.or(pairs.map((p) => eb.and([eb("entry_id", "=", p.entryId), eb("version", "=", p.version)]))))
+            .execute()
+        : Promise.resolve([]),
     codeExists: async (code: string) => !!(await db.selectFrom("catalog_entries").select("id").where("code", "=", code).executeTakeFirst()),
     insertEntry: (row: Insertable<CatalogTables["catalog_entries"]>) => db.insertInto("catalog_entries").values(row).execute(),
     updateEntry: (id: string, set: Partial<Insertable<CatalogTables["catalog_entries"]>>) => db.updateTable("catalog_entries").set({ ...set, updated_at: new Date() }).where("id", "=", id).execute(),

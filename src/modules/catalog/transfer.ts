@@ -54,11 +54,14 @@ export function createCatalogTransfer(deps: { catalog: CatalogService; search: C
     async exportEntries(actor: Actor, q: Omit<SearchQuery, "page" | "pageSize" | "facets">, format: Fmt, encoding: Enc) {
       const max = deps.maxExport ?? 20000;
       const out: { code: string; content: any; status: string; provider: string; publishedAt: string | null }[] = [];
+      // Relevance ranks only a sample of huge match sets (search.ts); an export must list every match.
+      const sort = q.sort === "relevance" ? "published_desc" : q.sort;
       for (let page = 1; out.length < max; page++) {
-        const r = await search.search(actor, { ...q, page, pageSize: 100, facets: "false" } as SearchQuery);
+        const r = await search.search(actor, { ...q, sort, page, pageSize: 100, facets: "false" } as SearchQuery);
+        const contents = await catalog.visibleContents(actor, r.items.map((it) => it.id));
         for (const it of r.items) {
-          const d = await catalog.get(actor, it.id);
-          out.push({ code: it.code, content: d.entry.content, status: it.status, provider: it.provider.name, publishedAt: it.publishedAt });
+          const content = contents.get(it.id);
+          if (content) out.push({ code: it.code, content, status: it.status, provider: it.provider.name, publishedAt: it.publishedAt });
         }
         if (r.items.length < 100) break;
       }
