@@ -8,6 +8,7 @@
  * PostgreSQL: an admin URL from GONGSHU_BENCH_PG_URL or GONGSHU_TEST_PG_URL; the bench creates a
  * database gs_bench_<random> there and drops it at the end. Without a URL it starts a throw-away server
  * from /usr/lib/postgresql/<v>/bin in a temp folder (as .ci/run does), or skips PostgreSQL with a message.
+ * GONGSHU_BENCH_KEEP_DB=1 keeps the database on a given server for EXPLAIN afterwards.
  *
  * What is measured: `platform.services.search.search(actor, query)` — the service the HTTP route
  * GET /api/catalog/entries calls — for a fixed, seeded mix of queries drawn from the generated names:
@@ -168,6 +169,7 @@ async function postgresTarget(): Promise<PgTarget | null> {
     url: u.toString(),
     note: `PostgreSQL ${version}, ${note}, database ${name}`,
     async cleanup() {
+      if (process.env.GONGSHU_BENCH_KEEP_DB === "1" && !stopServer) { log(`postgres: kept database ${name} (GONGSHU_BENCH_KEEP_DB=1)`); return; }
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`drop database if exists ${name} with (force)`);
@@ -257,12 +259,12 @@ function toQuery(s: QuerySpec, orgIds: Map<string, { id: string }>): SearchQuery
 /** The bare match the service builds, without count, facets or ranking: the floor. */
 function bareQuery(p: Platform, q: SearchQuery) {
   // The same match the service builds: one containment on the indexed search key (text tokens plus
-  // status and facet values as tokens), the LIKE recheck for 3+ characters, the equality filters.
+  // status and facet values as tokens), the LIKE recheck, the equality filters.
   const conds = [sql`status = 'published'`];
   const key = new Set<string>([facetToken("status", "published")]);
   for (const t of queryTerms(q.q ?? "")) {
     for (const tok of queryTokens(t)) key.add(tok);
-    if (Array.from(t).length > 2) conds.push(sql`search_text like ${`%${escapeLike(t)}%`}`);
+    conds.push(sql`search_text like ${`%${escapeLike(t)}%`}`);
   }
   if (q.shareType) { conds.push(sql`share_type = ${q.shareType}`); key.add(facetToken("shareType", q.shareType)); }
   if (q.grade) { conds.push(sql`grade = ${q.grade}`); key.add(facetToken("grade", q.grade)); }
@@ -280,6 +282,7 @@ async function measure(engine: Engine, p: Platform, mix: Record<ClassName, Query
   const classes = {} as Record<ClassName, ClassResult>;
   const all: number[] = [];
   const allBare: number[] = [];
+  const slow: { ms: number; cls: ClassName; q: string; total: number }[] = [];
   let wall = 0, wallBare = 0;
   for (const cls of CLASSES) {
     const qs = mix[cls].map((s) => toQuery(s, orgIds));
@@ -289,7 +292,9 @@ async function measure(engine: Engine, p: Platform, mix: Record<ClassName, Query
     for (let i = 0; i < qs.length; i++) {
       const t0 = performance.now();
       const r = (await search.search(ANONYMOUS, qs[i])) as { total: number; totalIsLowerBound?: boolean };
-      lat.push(performance.now() - t0);
+      const ms = performance.now() - t0;
+      lat.push(ms);
+      slow.push({ ms, cls, q: JSON.stringify(mix[cls][i]), total: r.total });
       totals += r.total;
       if (r.totalIsLowerBound) lower++;
     }
@@ -309,6 +314,8 @@ async function measure(engine: Engine, p: Platform, mix: Record<ClassName, Query
     wall += w;
     wallBare += wb;
   }
+  slow.sort((a, b) => b.ms - a.ms);
+  process.stderr.write(`${engine}: slowest queries:\n${slow.slice(0, 8).map((x) => `  ${x.ms.toFixed(1)} ms ${x.cls} total=${x.total} ${x.q}`).join("\n")}\n`);
   return { overall: figures(all, wall), bare: figures(allBare, wallBare), classes };
 }
 
