@@ -65,8 +65,16 @@ export const DataItem = z
     /** Holds personal or otherwise sensitive information. */
     sensitive: z.boolean().default(false),
     required: z.boolean().default(false),
+    /** Part of the record key (主键): loads are checked for unique keys and versions are compared by it. */
+    key: z.boolean().default(false),
+    /** 值域 / 代码表: the only values a load may hold (e.g. 男、女), checked on every load. */
+    codeList: z.array(z.string().trim().min(1).max(100)).max(500).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((it, ctx) => {
+    if (it.codeList && new Set(it.codeList).size !== it.codeList.length)
+      ctx.addIssue({ code: "custom", path: ["codeList"], message: "值域中有重复的值" });
+  });
 export type DataItem = z.infer<typeof DataItem>;
 
 export const Contact = z

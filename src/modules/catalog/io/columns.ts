@@ -160,6 +160,11 @@ export const ITEM_COLUMNS: ColumnSpec[] = [
     help: "是否含个人信息等敏感信息：是 / 否，留空为否。", helpEn: "Holds personal or other sensitive information: 是 / 否 (empty = 否)." },
   { header: "是否必填", headerEn: "Required", field: "required", kind: "bool", values: YES_NO, width: 10, example: "是",
     help: "是 / 否，留空为否。", helpEn: "是 / 否 (empty = 否)." },
+  { header: "是否主键", headerEn: "Key", field: "key", kind: "bool", values: YES_NO, width: 10, example: "否",
+    help: "是否为记录主键（数据归集时校验唯一，版本比对按主键）：是 / 否，留空为否。", helpEn: "Part of the record key (unique on load, versions compared by it): 是 / 否 (empty = 否)." },
+  { header: "值域", headerEn: "Code list", field: "codeList", kind: "list", width: 20, example: "",
+    headerAliases: ["代码表", "取值范围"],
+    help: "可选：允许的取值，用 、 或 ; 分隔，如 男、女。归集时逐行校验。", helpEn: "Optional: the allowed values, separated by 、 or ;, e.g. 男、女. Checked on every load." },
 ];
 
 /** CSV: resource columns, then the item columns without the repeated link columns. */

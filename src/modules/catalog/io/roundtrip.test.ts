@@ -121,7 +121,7 @@ describe("round trip", () => {
     assert.equal(c.generalLevel, 2);
     assert.equal(c.openType, "不予开放");
     assert.equal(c.updateCycle, "每日");
-    assert.deepEqual(c.items[0], { name: "企业名称", type: "字符型", length: 1000, sensitive: true, required: false });
+    assert.deepEqual(c.items[0], { name: "企业名称", type: "字符型", length: 1000, sensitive: true, required: false, key: false });
   });
 
   it("xlsx numeric, boolean and rich-text cells are read", async () => {
