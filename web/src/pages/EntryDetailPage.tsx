@@ -284,6 +284,8 @@ export function ItemsTable({ items }: { items: EntryContent["items"] }) {
         { title: t("item.type"), dataIndex: "type", render: (v: string) => term(v) },
         { title: t("item.length"), dataIndex: "length", width: 80, render: (v?: number) => v ?? "—" },
         { title: t("item.sensitive"), dataIndex: "sensitive", width: 80, render: (v: boolean) => (v ? <Tag color="red">{t("common.yes")}</Tag> : t("common.no")) },
+        { title: t("item.key"), dataIndex: "key", width: 70, render: (v: boolean) => (v ? <Tag color="blue">{t("common.yes")}</Tag> : "") },
+        { title: t("item.codeList"), dataIndex: "codeList", width: 160, render: (v?: string[]) => (v?.length ? v.join("、") : "") },
         { title: t("item.required"), dataIndex: "required", width: 80, render: (v: boolean) => (v ? t("common.yes") : t("common.no")) },
         { title: t("item.description"), dataIndex: "description", render: (v?: string) => v || "—" },
       ]}

@@ -10,7 +10,7 @@ import { PageTitle } from "../components/tags.tsx";
 /** Form values: EntryContent with optional fields loosened while typing. */
 type FormValues = Omit<EntryContent, "items"> & {
   seq?: string;
-  items: { name: string; nameEn?: string; type: string; length?: number | null; description?: string; sensitive?: boolean; required?: boolean }[];
+  items: { name: string; nameEn?: string; type: string; length?: number | null; description?: string; sensitive?: boolean; required?: boolean; key?: boolean; codeList?: string[] }[];
 };
 
 const CATEGORY_DIGIT: Record<string, string> = { 基础: "1", 主题: "2", 部门: "3" };
@@ -59,6 +59,8 @@ function toContent(v: FormValues): EntryContent {
       ...(opt(it.description) ? { description: opt(it.description) } : {}),
       sensitive: !!it.sensitive,
       required: !!it.required,
+      key: !!it.key,
+      ...((it.codeList ?? []).map((x) => x.trim()).filter(Boolean).length ? { codeList: [...new Set((it.codeList ?? []).map((x) => x.trim()).filter(Boolean))] } : {}),
     })),
     shareType: v.shareType,
     shareConditions: v.shareType === "有条件共享" ? opt(v.shareConditions) : undefined,
@@ -418,7 +420,7 @@ export default function EntryEditorPage() {
                   pagination={false}
                   rowKey="key"
                   dataSource={fields}
-                  scroll={{ x: 980 }}
+                  scroll={{ x: 1220 }}
                   data-testid="items-table"
                   columns={[
                     { title: "#", width: 44, render: (_: unknown, __: unknown, i: number) => i + 1 },
@@ -475,6 +477,25 @@ export default function EntryEditorPage() {
                       render: (_: unknown, f) => (
                         <Form.Item name={[f.name, "required"]} valuePropName="checked" style={{ margin: 0 }}>
                           <Checkbox aria-label={`${t("item.required")} ${f.name + 1}`} />
+                        </Form.Item>
+                      ),
+                    },
+                    {
+                      title: t("item.key"),
+                      width: 64,
+                      align: "center" as const,
+                      render: (_: unknown, f) => (
+                        <Form.Item name={[f.name, "key"]} valuePropName="checked" style={{ margin: 0 }}>
+                          <Checkbox aria-label={`${t("item.key")} ${f.name + 1}`} />
+                        </Form.Item>
+                      ),
+                    },
+                    {
+                      title: t("item.codeList"),
+                      width: 170,
+                      render: (_: unknown, f) => (
+                        <Form.Item name={[f.name, "codeList"]} style={{ margin: 0 }}>
+                          <Select mode="tags" tokenSeparators={["、", ",", "，", ";", "；"]} open={false} suffixIcon={null} aria-label={`${t("item.codeList")} ${f.name + 1}`} placeholder={t("item.codeListHint")} />
                         </Form.Item>
                       ),
                     },
