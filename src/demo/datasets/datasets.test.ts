@@ -8,7 +8,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { parse } from "csv-parse/sync";
 import iconv from "iconv-lite";
 import { EntryContent } from "../../modules/catalog/index.ts";
-import { checkContent } from "../../modules/catalog/rules.ts";
+import { checkContent } from "../../modules/catalog/index.ts";
 import { generateOrgs } from "../generator.ts";
 import {
   DEMO_AUTHORITATIVE_SOURCES, DEMO_DATASETS, DEMO_DATASET_KEYS, expectedConflicts, generateDemoDatasets, resolveOptions,

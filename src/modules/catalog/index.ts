@@ -4,4 +4,5 @@ export { createCatalogSearch, type CatalogSearch } from "./search.ts";
 export { createCatalogTransfer, type CatalogTransfer } from "./transfer.ts";
 export { catalogRoutes } from "./routes.ts";
 export { catalogMigrations } from "./migrations/index.ts";
+export { checkContent } from "./rules.ts";
 export * from "./schema.ts";
