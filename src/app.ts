@@ -14,9 +14,20 @@ import {
   catalogMigrations, catalogRoutes, createCatalogSearch, createCatalogService, createCatalogTransfer,
   type CatalogSearch, type CatalogService, type CatalogTransfer,
 } from "./modules/catalog/index.ts";
+// --- ingest wiring (imports)
+import { openLake, type Lake } from "./core/lake.ts";
+import { createJobs, jobsMigrations, type Jobs } from "./core/jobs.ts";
+import { createIngestService, ingestMigrations, ingestRoutes, type IngestService, type MaskerFor } from "./modules/ingest/index.ts";
+import { ANONYMOUS } from "./modules/policy/index.ts";
+import { duckdbMacros, maskerFor } from "./modules/protection/index.ts";
+// --- end ingest wiring (imports)
+// --- quality wiring (imports)
+import { createNotifyService, notifyMigrations, notifyRoutes, type NotifyService } from "./modules/notify/index.ts";
+import { createQualityService, qualityMigrations, qualityRoutes, type QualityService } from "./modules/quality/index.ts";
+// --- end quality wiring (imports)
 
 /** Every module's migrations, in the order their tables depend on each other. */
-export const ALL_MIGRATIONS: ModuleMigrations[] = [identityMigrations, ledgerMigrations, catalogMigrations];
+export const ALL_MIGRATIONS: ModuleMigrations[] = [identityMigrations, ledgerMigrations, catalogMigrations, jobsMigrations, ingestMigrations, notifyMigrations, qualityMigrations];
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const WEB_DIST = path.join(ROOT, "web", "dist");
@@ -29,6 +40,10 @@ export interface Services {
   catalog: CatalogService;
   search: CatalogSearch;
   transfer: CatalogTransfer;
+  ingest: IngestService;
+  jobs: Jobs;
+  notify: NotifyService;
+  quality: QualityService;
 }
 
 export interface Platform {
@@ -36,6 +51,8 @@ export interface Platform {
   database: Database;
   log: Logger;
   services: Services;
+  /** The data plane (DuckDB over the Parquet lake). */
+  lake: Lake;
   /** Build the HTTP app (routes, docs, static web). */
   http(): Promise<App>;
   close(): Promise<void>;
@@ -75,13 +92,62 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
   });
   const search = createCatalogSearch({ db: database.db, orgNames });
   const transfer = createCatalogTransfer({ catalog, search, uploadLimit: config.uploadLimit });
-  const services: Services = { identity, ledger, catalog, search, transfer };
+  // --- ingest wiring
+  const lake = await openLake({
+    dir: config.lakeDir || (config.dataDir.startsWith("memory://") ? "memory://" : path.join(config.dataDir, "lake")),
+    memoryLimit: config.duckdbMemory,
+    ...(config.duckdbThreads ? { threads: config.duckdbThreads } : {}),
+    setup: duckdbMacros(),
+  });
+  const ingestUploadLimit = config.ingestUploadLimit;
+  const jobs = createJobs(database.db, { onInternalError: (err, job) => log.error({ err, job }, "job failed with an internal error") });
+  const ingest = createIngestService({
+    db: database.db, lake, jobs, log, uploadLimit: ingestUploadLimit,
+    ledger: { append: (tx, e) => ledger.append(tx, e), hash: ledger.hash },
+    maskerFor: (grade, subLevel, item) => maskerFor(grade, subLevel, item),
+    entries: {
+      async get(entryId) {
+        const { entry } = await catalog.get(ANONYMOUS, entryId);
+        const c = entry.content;
+        return { id: entry.id, code: entry.code, name: c.name, status: entry.status, providerOrgId: entry.provider.id, items: c.items, grade: c.grade, generalLevel: c.generalLevel, updateCycle: c.updateCycle, shareType: c.shareType };
+      },
+    },
+  });
+  {
+    const r = await ingest.recover();
+    if (r.failedJobs.length || r.removedStaging.length || r.removedFiles.length) log.warn(r, "ingest: cleaned up after an interrupted run");
+  }
+  // --- end ingest wiring
+  // --- quality wiring
+  const notify = createNotifyService({ db: database.db });
+  const quality = createQualityService({
+    db: database.db,
+    ingest,
+    lake,
+    catalog: {
+      async entryMeta(entryId) {
+        try {
+          const c = (await catalog.get(ANONYMOUS, entryId)).entry.content;
+          return { name: c.name, grade: c.grade, generalLevel: c.generalLevel, updateCycle: c.updateCycle, shareType: c.shareType, openType: c.openType };
+        } catch {
+          return null;
+        }
+      },
+    },
+    maskerFor: (grade, subLevel, item) => maskerFor(grade as Parameters<typeof maskerFor>[0], subLevel, item),
+    ledger: { append: (tx, e) => ledger.append(tx, e), digest: (v) => digest(v, ledger.hash) },
+    notify,
+    orgs: { orgNames },
+  });
+  // --- end quality wiring
+  const services: Services = { identity, ledger, catalog, search, transfer, ingest, jobs, notify, quality };
 
   return {
     config,
     database,
     log,
     services,
+    lake,
     async http() {
       const app = await buildHttp({
         logger: log,
@@ -105,6 +171,22 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
       });
       identityRoutes(app, { identity, sessionHours: config.sessionHours });
       ledgerRoutes(app, { ledger });
+      // --- ingest wiring
+      await ingestRoutes(app, { ingest, uploadLimit: ingestUploadLimit });
+      // The connector scheduler runs only in a listening server (not in tests or CLI commands).
+      app.addHook("onListen", async () => ingest.startScheduler());
+      app.addHook("onClose", async () => ingest.stopScheduler());
+      // --- end ingest wiring
+      // --- quality wiring
+      notifyRoutes(app, { notify });
+      qualityRoutes(app, { quality });
+      // Reminders and escalation of 数据异议 run only in a listening server (tests call quality.sweep with a clock).
+      let stopSweeper: (() => void) | undefined;
+      app.addHook("onListen", async () => {
+        stopSweeper = quality.startSweeper({ onError: (err) => log.error({ err }, "objection sweep failed") });
+      });
+      app.addHook("onClose", async () => stopSweeper?.());
+      // --- end quality wiring
       catalogRoutes(app, {
         catalog, search, transfer,
         ledgerBundle: async () => ledger.bundle(await catalog.ledgeredRecords()),
@@ -118,7 +200,13 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
       return app;
     },
     async close() {
+      // --- ingest wiring
+      ingest.stopScheduler();
+      await ingest.drain();
+      await lake.close();
+      // --- end ingest wiring
       await database.close();
     },
   };
 }
+

@@ -6,7 +6,7 @@ import path from "node:path";
 /**
  * Module boundaries (STYLE.md 1–2), checked over the source text:
  * - a module imports another module only through its index.ts (never its store, service or routes);
- * - `policy` and `ledger` import no other domain module (they are called by many, call nothing above them);
+ * - `policy`, `ledger` and `protection` import no other domain module (they are called by many, call nothing above them);
  * - core imports no domain module.
  */
 const root = path.resolve(import.meta.dirname, "..");
@@ -35,7 +35,7 @@ test("modules reach each other only through index.ts, and base modules depend on
       if (top === "core" && ttop === "modules") problems.push(`${rel}: core must not import a module (${spec})`);
       if (ttop !== "modules" || (top === "modules" && tmod === mod)) continue;
       if (rest.join("/") !== "index.ts") problems.push(`${rel}: import ${spec} — call the module's index.ts, never its internals`);
-      if (top === "modules" && ["policy", "ledger"].includes(mod) && tmod !== "policy") problems.push(`${rel}: ${mod} must not depend on module ${tmod}`);
+      if (top === "modules" && ["policy", "ledger", "protection"].includes(mod) && tmod !== "policy") problems.push(`${rel}: ${mod} must not depend on module ${tmod}`);
     }
   }
   assert.deepEqual(problems, []);

@@ -86,10 +86,15 @@ common(program.command("migrate").description("run every module's database migra
 common(program.command("seed").description("load the demo city into an empty database"))
   .option("--entries <n>", "number of catalog entries", "2000")
   .option("--seed <n>", "random seed", "20261123")
+  .option("--population <n>", "rows of the demo population base (人口库); env GONGSHU_DEMO_POPULATION", "")
+  .option("--no-datasets", "catalog only: do not generate and load the demo datasets")
   .action(async (o) => {
     await withPlatform(o, async (p) => {
       if ((await p.services.identity.counts()).orgs > 0) throw new Error("the database is not empty; seed only loads into an empty one");
-      const r = await seedDemo(p, { entries: Number(o.entries), seed: Number(o.seed), progress: true });
+      const r = await seedDemo(p, {
+        entries: Number(o.entries), seed: Number(o.seed), progress: true, datasets: o.datasets !== false,
+        ...(o.population ? { population: Number(o.population) } : {}),
+      });
       process.stdout.write(`${JSON.stringify(r)}\n`);
     });
   });
@@ -165,6 +170,8 @@ program
     }
     process.exitCode = await runVerify({ bundleFile, url: bundleFile ? undefined : o.url, vkeyFiles: o.vkey, previousCheckpointFile: o.previous, json: o.json });
   });
+
+(await import("./ingest.ts")).registerIngestCommands(program);
 
 program.parseAsync(process.argv).catch((err) => {
   if (err instanceof DomainError) process.stderr.write(`错误 / error: ${err.messageZh} / ${err.messageEn}${err.field ? ` [${err.field}]` : ""}\n`);

@@ -1,4 +1,8 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Platform } from "../app.ts";
+import { DEMO_AUTHORITATIVE_SOURCES, DEMO_DATASETS, generateDemoDatasets, type DemoDatasetKey } from "../demo/datasets/index.ts";
 import { generateDemoCity, type DemoCity } from "../demo/generator.ts";
 import { EntryContent } from "../modules/catalog/index.ts";
 import type { Actor, Role } from "../modules/policy/index.ts";
@@ -12,7 +16,19 @@ const actorOf = (u: { id: string; username: string; displayName: string; org: { 
 });
 
 /** Load the demo city (organisations, users, catalog) into an empty platform. */
-export async function seedDemo(p: Platform, opts: { entries?: number; seed?: number; progress?: boolean } = {}): Promise<{ orgs: number; users: number; entries: number; published: number }> {
+export interface SeedOptions {
+  entries?: number;
+  seed?: number;
+  progress?: boolean;
+  /** Load the demo datasets (人口库, 法人库, thematic) into the lake; default true. */
+  datasets?: boolean;
+  /** Rows of the population base (人口库); default 1,000,000 (env GONGSHU_DEMO_POPULATION). */
+  population?: number;
+}
+
+export interface SeedResult { orgs: number; users: number; entries: number; published: number; datasets: { name: string; rows: number; badRows: number }[] }
+
+export async function seedDemo(p: Platform, opts: SeedOptions = {}): Promise<SeedResult> {
   const { identity, catalog } = p.services;
   const city: DemoCity = generateDemoCity({ seed: opts.seed, entries: opts.entries });
   const orgIdByKey = new Map<string, string>();
@@ -60,5 +76,56 @@ export async function seedDemo(p: Platform, opts: { entries?: number; seed?: num
     bar?.update(done);
   }
   bar?.stop();
-  return { orgs: city.orgs.length, users: city.users.length, entries: city.entries.length, published };
+  const datasets = opts.datasets === false ? [] : await seedDatasets(p, { admin, actors, seed: opts.seed, population: opts.population, progress: opts.progress !== false });
+  return { orgs: city.orgs.length, users: city.users.length, entries: city.entries.length, published: published + datasets.length, datasets };
+}
+
+/**
+ * The demo datasets: their catalog entries (published), generated files loaded through the ingest
+ * service as the provider's data officer (good rows only: the deliberate dirt that validation catches
+ * is reported, the rest is left for the quality scores), the 一数一源 register and one 多源校核 run.
+ */
+async function seedDatasets(
+  p: Platform,
+  o: { admin: Actor; actors: Map<string, Actor>; seed?: number; population?: number; progress: boolean },
+): Promise<SeedResult["datasets"]> {
+  const { catalog, ingest, quality } = p.services;
+  const population = o.population ?? (Number(process.env.GONGSHU_DEMO_POPULATION) || 1_000_000);
+  const entryIds = new Map<DemoDatasetKey, string>();
+  for (const def of DEMO_DATASETS) {
+    const officer = o.actors.get(def.orgKey);
+    if (!officer) throw new Error(`no data officer for ${def.orgKey}`);
+    const [id] = await catalog.createMany(officer, [{ content: def.content, code: def.code, rowRef: def.key }], { submit: true });
+    await catalog.review(o.admin, id, { decision: "approve" });
+    entryIds.set(def.key, id);
+  }
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "gongshu-demo-data-"));
+  try {
+    const log = (s: string) => { if (o.progress) process.stderr.write(`${s}\n`); };
+    log(`生成示范数据集 generating demo datasets (人口库 ${population.toLocaleString("en")} rows)…`);
+    const files = await generateDemoDatasets({ outDir, seed: o.seed, population });
+    const out: SeedResult["datasets"] = [];
+    const bar = o.progress ? progressBar("装载示范数据集 loading demo datasets", DEMO_DATASETS.length) : null;
+    for (const [i, def] of DEMO_DATASETS.entries()) {
+      const f = files[def.key];
+      const r = await ingest.upload(o.actors.get(def.orgKey)!, {
+        entryId: entryIds.get(def.key)!, body: fs.createReadStream(f.path), filename: path.basename(f.path), mode: "skipBadRows", wait: true,
+      });
+      if (r.job.status !== "succeeded") throw new Error(`demo dataset ${def.key} did not load: ${r.job.error?.message ?? r.job.status}`);
+      const snap = await ingest.current(r.datasetId);
+      out.push({ name: def.content.name, rows: snap?.rowCount ?? 0, badRows: f.rows - (snap?.rowCount ?? 0) });
+      bar?.update(i + 1);
+    }
+    bar?.stop();
+    // 一数一源: the authoritative dataset per shared item, the copies, then one cross-check each.
+    for (const s of DEMO_AUTHORITATIVE_SOURCES) {
+      const ds = async (k: DemoDatasetKey) => (await ingest.datasetForEntry(entryIds.get(k)!))!.id;
+      const src = await quality.sources.register(o.admin, { concept: s.item, datasetId: await ds(s.authoritative), column: s.item, keyColumn: s.key });
+      for (const other of s.others) await quality.sources.addCopy(o.admin, src.id, { datasetId: await ds(other), column: s.item, keyColumn: s.key });
+      await quality.sources.crosscheck(o.admin, src.id);
+    }
+    return out;
+  } finally {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  }
 }

@@ -23,6 +23,14 @@ export const ConfigSchema = z.object({
   adminUsername: z.string().optional(),
   adminPassword: z.string().optional(),
   sessionHours: z.coerce.number().positive().default(12),
+  /** The Parquet lake folder (default <dataDir>/lake; with dataDir memory:// a temp folder removed on close). */
+  lakeDir: z.string().optional(),
+  /** DuckDB memory limit for the data plane (loads spill to disk above it). */
+  duckdbMemory: z.string().regex(/^\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)$/i, "如 1GB、512MB").default("1GB"),
+  /** DuckDB worker threads (default: the number of cores). */
+  duckdbThreads: z.coerce.number().int().min(1).max(256).optional(),
+  /** Max data upload (ingest) in bytes; the file is streamed to disk, never held in memory. */
+  ingestUploadLimit: z.coerce.number().int().positive().default(10 * 1024 ** 3),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -38,6 +46,10 @@ export function loadConfig(overrides: Partial<Config> = {}, env: NodeJS.ProcessE
     logLevel: env.LOG_LEVEL,
     adminUsername: env.GONGSHU_ADMIN_USERNAME,
     adminPassword: env.GONGSHU_ADMIN_PASSWORD,
+    lakeDir: env.GONGSHU_LAKE_DIR || undefined,
+    duckdbMemory: env.GONGSHU_DUCKDB_MEMORY || undefined,
+    duckdbThreads: env.GONGSHU_DUCKDB_THREADS || undefined,
+    ingestUploadLimit: env.GONGSHU_INGEST_UPLOAD_LIMIT || undefined,
   };
   const clean = Object.fromEntries(Object.entries({ ...fromEnv, ...overrides }).filter(([, v]) => v !== undefined));
   return ConfigSchema.parse(clean);

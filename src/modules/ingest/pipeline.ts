@@ -1,0 +1,198 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { InvalidError } from "../../core/errors.ts";
+import { sqlIdent as id, sqlString as str, type Lake } from "../../core/lake.ts";
+import type { JobProgress } from "../../core/jobs.ts";
+import type { DataItem } from "../catalog/index.ts";
+import { detectFormat, fileError, prepareCsv, xlsxToNdjson, type FileFormat } from "./stage.ts";
+import { buildReport, goodRowSql, planColumns, validatedSelect, type ColumnPlan, type RejectRow } from "./validate.ts";
+import type { LoadMode, SnapshotColumn, ValidationReport } from "./schema.ts";
+
+/**
+ * One load, from a staged upload to a typed Parquet file in the staging folder:
+ * detect → (transcode / convert) → type and check every row in DuckDB → report → write the good rows.
+ * In "all-or-nothing" mode any error refuses the load (InvalidError with the report as details).
+ */
+export interface PipelineInput {
+  lake: Lake;
+  /** The load's staging folder. */
+  dir: string;
+  file: string;
+  filename: string;
+  items: DataItem[];
+  mode: LoadMode;
+  progress(p: JobProgress): void;
+  /** Known format (connector output is NDJSON). */
+  format?: FileFormat;
+  /** Incremental load: rows of this snapshot whose key is not in the new rows are kept. */
+  base?: { path: string; columns: SnapshotColumn[] };
+}
+
+export interface PipelineResult {
+  report: ValidationReport;
+  parquet: string;
+  rowCount: number;
+  columns: SnapshotColumn[];
+}
+
+/** Run a long statement while reporting DuckDB's own progress. */
+async function runWithProgress(c: DuckDBConnection, sql: string, onPct: (pct: number) => void): Promise<void> {
+  const timer = setInterval(() => {
+    try {
+      const p = c.progress;
+      if (p && p.percentage >= 0) onPct(p.percentage);
+    } catch {
+      /* no progress available */
+    }
+  }, 250);
+  try {
+    await c.run(sql);
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function columnsOf(c: DuckDBConnection, source: string): Promise<string[]> {
+  const r = await c.runAndReadAll(`DESCRIBE SELECT * FROM ${source}`);
+  return r.getRowObjectsJson().map((x) => String(x.column_name));
+}
+
+/** DuckDB's message, first line, without file paths (they name the server's folders). */
+function duckMessage(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  return m.split("\n")[0].replace(/"?\/[^\s"]+"?/g, "").slice(0, 300);
+}
+
+interface Source {
+  /** A table function call (no alias). */
+  sql: string;
+  /** The row number carried from the source (xlsx rows, parquet rows); else the validated file's row order is used. */
+  rowExpr?: string;
+  /** Row number of the n-th (0-based) record when no rowExpr: + 2 for CSV (header), + 1 for JSON. */
+  firstRow: number;
+  columns: string[];
+  format: ValidationReport["format"];
+  encoding?: ValidationReport["encoding"];
+  delimiter?: string;
+  csv?: boolean;
+}
+
+async function openSource(c: DuckDBConnection, input: PipelineInput, format: FileFormat): Promise<Source> {
+  const { file, dir, filename } = input;
+  if (format === "csv") {
+    input.progress({ phase: "detecting", message: "检测编码和分隔符" });
+    const prep = await prepareCsv(file, dir, filename, () => input.progress({ phase: "transcoding", message: "转换编码为 UTF-8" }));
+    const spec = `{${prep.header.map((h) => `${str(h)}: 'VARCHAR'`).join(", ")}}`;
+    const opts = `columns=${spec}, auto_detect=false, header=true, delim=${str(prep.delimiter)}, quote='"', escape='"', null_padding=false, max_line_size=8388608`;
+    return {
+      sql: `read_csv(${str(prep.path)}, ${opts})`, firstRow: 2, columns: prep.header,
+      format: "csv", encoding: prep.encoding, delimiter: prep.delimiter, csv: true,
+    };
+  }
+  if (format === "xlsx") {
+    input.progress({ phase: "converting", message: "读取 Excel 工作表" });
+    const out = path.join(dir, "sheet.ndjson");
+    const { headers, rows } = await xlsxToNdjson(file, out, filename, (n) => input.progress({ done: n, unit: "rows" }));
+    if (rows === 0) throw fileError(`「${filename}」只有表头，没有数据行`, `"${filename}" has a header but no data rows`);
+    const cols = [...new Set(headers)];
+    const spec = `{${["__row: 'BIGINT'", ...cols.map((h) => `${str(h)}: 'VARCHAR'`)].join(", ")}}`;
+    return { sql: `read_json(${str(out)}, format='newline_delimited', columns=${spec})`, rowExpr: "__row", firstRow: 0, columns: cols, format: "xlsx" };
+  }
+  if (format === "json" || format === "ndjson") {
+    const fmt = format === "json" ? "array" : "newline_delimited";
+    let columns: string[];
+    try {
+      columns = await columnsOf(c, `read_json_auto(${str(file)}, format='${fmt}', sample_size=20480)`);
+    } catch (err) {
+      throw fileError(`无法读取 JSON 文件「${filename}」：${duckMessage(err)}`, `Cannot read the JSON file "${filename}": ${duckMessage(err)}`);
+    }
+    const spec = `{${columns.map((h) => `${str(h)}: 'VARCHAR'`).join(", ")}}`;
+    return { sql: `read_json(${str(file)}, format='${fmt}', columns=${spec})`, firstRow: 1, columns, format };
+  }
+  let columns: string[];
+  try {
+    columns = await columnsOf(c, `read_parquet(${str(file)})`);
+  } catch (err) {
+    throw fileError(`无法读取 Parquet 文件「${filename}」：${duckMessage(err)}`, `Cannot read the Parquet file "${filename}": ${duckMessage(err)}`);
+  }
+  return { sql: `read_parquet(${str(file)}, file_row_number=true)`, rowExpr: "file_row_number + 1", firstRow: 0, columns: columns.filter((x) => x !== "file_row_number"), format: "parquet" };
+}
+
+/** CSV row numbers: ordinal + 1 header line + the rejected lines before it. */
+function csvRowMapper(rejectLines: number[]): (ordinalRow: number) => number {
+  const sorted = [...new Set(rejectLines)].sort((a, b) => a - b);
+  return (r) => {
+    let line = r;
+    for (const x of sorted) if (x <= line) line++;
+    return line;
+  };
+}
+
+export async function runPipeline(input: PipelineInput): Promise<PipelineResult> {
+  const format = input.format ?? (await detectFormat(input.file, input.filename));
+  const c = await input.lake.connect();
+  try {
+    await c.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false;");
+    const src = await openSource(c, input, format);
+    const plan: ColumnPlan = planColumns(src.columns, input.items, input.filename);
+    input.progress({ phase: "validating", message: "逐行校验并转换类型", done: 0, total: 100, unit: "percent" });
+    // One streaming pass: read, type and check every row into a staging Parquet file (never held in memory).
+    const validated = path.join(input.dir, "validated.parquet");
+    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr)}) TO ${str(validated)} (FORMAT parquet, COMPRESSION snappy)`, (pct) => input.progress({ done: Math.round(pct) }));
+    let rejects: RejectRow[] = [];
+    try {
+      try {
+        await pass(src.sql);
+      } catch (err) {
+        // A CSV the strict parser refuses (ragged rows, broken quotes): read it again keeping the good
+        // lines and listing the refused ones (store_rejects costs time, so only when needed).
+        if (!src.csv || !/CSV Error|Expected Number of Columns|Value with unterminated quote|unquoted/i.test(duckMessage(err))) throw err;
+        input.progress({ phase: "validating", message: "部分行无法解析，逐行记录", done: 0 });
+        await pass(`${src.sql.slice(0, -1)}, store_rejects=true, rejects_table='gs_rejects', rejects_scan='gs_rejects_scan')`);
+        const rj = await c.runAndReadAll("SELECT line, column_name, error_type FROM gs_rejects ORDER BY line");
+        rejects = rj.getRowObjectsJson().map((r) => ({ line: Number(r.line), column: (r.column_name as string | null) ?? null, errorType: String(r.error_type) }));
+      }
+    } catch (err) {
+      if (err instanceof InvalidError) throw err;
+      throw fileError(`无法读取「${input.filename}」：${duckMessage(err)}`, `Cannot read "${input.filename}": ${duckMessage(err)}`);
+    }
+    await c.run(`CREATE OR REPLACE TEMP VIEW staged AS SELECT ${src.rowExpr ? "__src_row" : `file_row_number + ${src.firstRow}`} AS __row, * FROM read_parquet(${str(validated)}, file_row_number=true)`);
+    const rowOffset = src.csv ? csvRowMapper(rejects.map((r) => r.line)) : (r: number) => r;
+    input.progress({ phase: "reporting", message: "汇总校验结果" });
+    const { report, hasDups } = await buildReport(c, plan, { file: input.filename, format: src.format, encoding: src.encoding, delimiter: src.delimiter, rejects, rowOffset });
+    if (report.totalRows === 0)
+      throw fileError(`「${input.filename}」没有数据行`, `"${input.filename}" has no data rows`, { report });
+    const hasErrors = report.badRows > 0 || plan.unknown.length > 0;
+    if (hasErrors && input.mode === "all-or-nothing")
+      throw new InvalidError({
+        field: "file",
+        message: `「${input.filename}」有 ${report.badRows} 行数据未通过校验${plan.unknown.length ? `，${plan.unknown.length} 个未知列` : ""}，未装载任何数据（可选择只装载正确的行）`,
+        messageEn: `${report.badRows} row(s) of "${input.filename}" failed validation${plan.unknown.length ? `, ${plan.unknown.length} unknown column(s)` : ""}; nothing was loaded (you may load only the good rows)`,
+        details: { report },
+      });
+    if (report.goodRows === 0)
+      throw new InvalidError({ field: "file", message: `「${input.filename}」没有通过校验的行，未装载任何数据`, messageEn: `No row of "${input.filename}" passed validation; nothing was loaded`, details: { report } });
+
+    input.progress({ phase: "writing", message: "写入 Parquet 快照", done: 0, total: 100, unit: "percent" });
+    const out = path.join(input.dir, "snapshot.parquet");
+    const good = `${goodRowSql(plan)}${hasDups ? " AND __row NOT IN (SELECT __row FROM dups)" : ""}`;
+    const cols = plan.columns;
+    let select = `SELECT ${cols.map((col, i) => `c${i} AS ${id(col.name)}`).join(", ")} FROM staged WHERE ${good}`;
+    if (input.base) {
+      const keys = cols.filter((x) => x.key);
+      if (!keys.length) throw new InvalidError({ field: "incrementalColumn", message: "增量装载需要在目录信息项中标明主键", messageEn: "Incremental loads need key data items in the catalog entry" });
+      const prevNames = new Set(input.base.columns.map((x) => x.name));
+      const keep = cols.map((col) => (prevNames.has(col.name) ? `TRY_CAST(p.${id(col.name)} AS ${col.duckType}) AS ${id(col.name)}` : `CAST(NULL AS ${col.duckType}) AS ${id(col.name)}`));
+      const match = keys.map((k) => `n.${id(k.name)} = p.${id(k.name)}`).join(" AND ");
+      select = `WITH n AS (${select}) SELECT * FROM n UNION ALL SELECT ${keep.join(", ")} FROM read_parquet(${str(input.base.path)}) p WHERE NOT EXISTS (SELECT 1 FROM n WHERE ${match})`;
+    }
+    await runWithProgress(c, `COPY (${select}) TO ${str(out)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
+    const rowCount = Number((await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${str(out)})`)).getRows()[0][0]);
+    return { report, parquet: out, rowCount, columns: cols };
+  } finally {
+    await c.run("DROP VIEW IF EXISTS staged; DROP TABLE IF EXISTS dups;").catch(() => undefined);
+    c.closeSync();
+    for (const f of ["utf8.csv", "validated.parquet", "sheet.ndjson"]) await fs.promises.rm(path.join(input.dir, f), { force: true }).catch(() => undefined);
+  }
+}

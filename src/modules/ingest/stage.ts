@@ -1,0 +1,278 @@
+import fs from "node:fs";
+import { isUtf8 } from "node:buffer";
+import { pipeline } from "node:stream/promises";
+import { Transform, type Readable } from "node:stream";
+import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
+import { parse as parseCsvSync } from "csv-parse/sync";
+import { DomainError, InvalidError } from "../../core/errors.ts";
+
+/**
+ * Staging: the uploaded file is streamed to disk, its format and encoding detected, and turned into
+ * something DuckDB reads directly (UTF-8 CSV, NDJSON, Parquet) — always as a stream, so a multi-GB
+ * file never sits in memory. GBK/GB18030 and UTF-16 are transcoded to UTF-8 here because DuckDB
+ * reads only UTF-8 without its (network-installed) encodings extension.
+ *
+ * Encoding detection follows the catalog importer's `decodeText` (catalog/io/tables.ts, not exported
+ * through the catalog index): a BOM decides; else valid UTF-8 is UTF-8; else GB18030 (a superset of
+ * GBK and GB2312) — here checked over the whole stream, and a file that is not valid GB18030 either
+ * is refused naming the line.
+ */
+
+export type FileFormat = "csv" | "xlsx" | "json" | "ndjson" | "parquet";
+export type TextEncoding = "utf-8" | "gb18030" | "utf-16le";
+
+export function fileError(message: string, messageEn: string, details?: unknown): InvalidError {
+  return new InvalidError({ message, messageEn, field: "file", ...(details !== undefined ? { details } : {}) });
+}
+
+export class TooLargeError extends DomainError {
+  constructor(limit: number) {
+    super("too_large", 413, { message: `文件超过上传上限 ${limit} 字节`, messageEn: `The file exceeds the upload limit of ${limit} bytes`, field: "file" });
+  }
+}
+
+/** Stream a body to a file, refusing more than `limit` bytes. */
+export async function receiveToFile(src: Readable, file: string, limit: number, onBytes?: (n: number) => void): Promise<number> {
+  let n = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      n += chunk.length;
+      if (n > limit) return cb(new TooLargeError(limit));
+      onBytes?.(n);
+      cb(null, chunk);
+    },
+  });
+  const out = fs.createWriteStream(file, { flags: "wx" });
+  await pipeline(src, counter, out);
+  return n;
+}
+
+async function head(file: string, n: number): Promise<Buffer> {
+  const fh = await fs.promises.open(file, "r");
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The file's format, from its first bytes (the name only breaks ties and names damaged files). */
+export async function detectFormat(file: string, filename = ""): Promise<FileFormat> {
+  const size = (await fs.promises.stat(file)).size;
+  if (size === 0) throw fileError("文件为空（0 字节）", "The file is empty (0 bytes)");
+  const h = await head(file, 4096);
+  const name = filename.toLowerCase();
+  if (h.subarray(0, 4).toString("latin1") === "PAR1") return "parquet";
+  if (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) return "xlsx";
+  if (h[0] === 0xd0 && h[1] === 0xcf && h[2] === 0x11 && h[3] === 0xe0)
+    throw fileError("不支持旧版 .xls 或加密的 Excel 文件，请另存为 .xlsx 或 CSV 后再上传", "Legacy .xls and encrypted workbooks are not supported; save as .xlsx or CSV and retry");
+  if (name.endsWith(".xlsx") || name.endsWith(".xlsm"))
+    throw fileError(`无法读取「${filename}」：文件已损坏或不是 Excel 工作簿`, `Cannot read "${filename}": it is damaged or not an Excel workbook`);
+  if (name.endsWith(".parquet")) throw fileError(`无法读取「${filename}」：不是 Parquet 文件`, `Cannot read "${filename}": not a Parquet file`);
+  let i = h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf ? 3 : 0;
+  while (i < h.length && (h[i] === 0x20 || h[i] === 0x09 || h[i] === 0x0a || h[i] === 0x0d)) i++;
+  if (i >= h.length) throw fileError("文件没有内容（只有空白）", "The file has no content (only white space)");
+  if (h[i] === 0x5b) return "json";
+  if (h[i] === 0x7b) return "ndjson";
+  return "csv";
+}
+
+/** Where a UTF-8 chunk can be cut without splitting a character. */
+function utf8Cut(buf: Buffer): number {
+  const end = buf.length;
+  for (let back = 1; back <= 3 && back <= end; back++) {
+    const b = buf[end - back];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > back ? end - back : end;
+  }
+  return end;
+}
+
+/** Is the whole file valid UTF-8? Streams it; answers the byte offset of the first bad chunk. */
+async function checkUtf8(file: string, start: number): Promise<{ ok: true } | { ok: false; offset: number }> {
+  let carry = Buffer.alloc(0);
+  let offset = start;
+  for await (const chunk of fs.createReadStream(file, { start, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const cut = utf8Cut(buf);
+    if (!isUtf8(buf.subarray(0, cut))) return { ok: false, offset };
+    carry = Buffer.from(buf.subarray(cut));
+    offset += cut;
+  }
+  if (carry.length && !isUtf8(carry)) return { ok: false, offset };
+  return { ok: true };
+}
+
+function looksBinary(h: Buffer): boolean {
+  const s = h.subarray(0, 8192);
+  let ctl = 0;
+  for (const b of s) {
+    if (b === 0) return true;
+    if (b < 0x09 || (b > 0x0d && b < 0x20 && b !== 0x1b)) ctl++;
+  }
+  return ctl > Math.max(2, s.length * 0.01);
+}
+
+/** Transcode a file to UTF-8 (streamed). Fails on the first undecodable sequence, naming its line. */
+async function transcode(file: string, out: string, encoding: "gb18030" | "utf-16le", skip: number, filename: string): Promise<void> {
+  let line = 1;
+  const check = new Transform({
+    transform(chunk: string | Buffer, _enc, cb) {
+      const s = typeof chunk === "string" ? chunk : chunk.toString("utf8");
+      const bad = s.indexOf("\ufffd");
+      if (bad >= 0) {
+        const l = line + (s.slice(0, bad).match(/\n/g)?.length ?? 0);
+        return cb(fileError(
+          `「${filename}」的编码无法识别：既不是有效的 UTF-8，也不是 GBK/GB18030（第 ${l} 行有无法解码的字节）。请另存为 UTF-8 或 GBK 编码的 CSV 后再上传`,
+          `Cannot tell the encoding of "${filename}": it is neither valid UTF-8 nor GBK/GB18030 (undecodable bytes on line ${l}); save it as UTF-8 or GBK CSV and retry`,
+          { line: l },
+        ));
+      }
+      line += s.match(/\n/g)?.length ?? 0;
+      cb(null, Buffer.from(s, "utf8"));
+    },
+  });
+  await pipeline(fs.createReadStream(file, { start: skip, highWaterMark: 1 << 20 }), iconv.decodeStream(encoding), check, fs.createWriteStream(out, { flags: "wx" }));
+}
+
+/** The delimiter of the header line: the most frequent of , ; tab | outside quotes. */
+function detectDelimiter(firstLine: string): string {
+  const unquoted = firstLine.replace(/"[^"]*"/g, "");
+  const counts = [",", "\t", ";", "|"].map((d) => ({ d, n: unquoted.split(d).length - 1 }));
+  counts.sort((a, b) => b.n - a.n);
+  return counts[0].n > 0 ? counts[0].d : ",";
+}
+
+export interface PreparedCsv {
+  /** A UTF-8 CSV DuckDB can read (the upload itself when it was UTF-8 already). */
+  path: string;
+  encoding: TextEncoding;
+  delimiter: string;
+  /** Header names (unique; empty ones named 第N列), read here so DuckDB need not sniff a ragged file. */
+  header: string[];
+}
+
+function headerCells(line: string, delimiter: string): string[] {
+  let cells: string[];
+  try {
+    cells = (parseCsvSync(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+  } catch {
+    cells = line.split(delimiter);
+  }
+  const seen = new Set<string>();
+  return cells.map((c, i) => {
+    let name = c.trim() || `第${i + 1}列`;
+    while (seen.has(name)) name = `${name}_${i + 1}`;
+    seen.add(name);
+    return name;
+  });
+}
+
+/** Detect the encoding (transcoding to UTF-8 when needed) and the delimiter of a CSV upload. */
+export async function prepareCsv(file: string, stagingDir: string, filename: string, onPhase?: (m: string) => void): Promise<PreparedCsv> {
+  const h = await head(file, 65536);
+  let encoding: TextEncoding;
+  let src = file;
+  if (h[0] === 0xff && h[1] === 0xfe) {
+    encoding = "utf-16le";
+    onPhase?.("transcoding");
+    src = `${stagingDir}/utf8.csv`;
+    await transcode(file, src, "utf-16le", 2, filename);
+  } else {
+    if (looksBinary(h))
+      throw fileError(`无法读取「${filename}」：不是 CSV 文本文件，也不是 xlsx、JSON 或 Parquet 文件`, `Cannot read "${filename}": it is not a CSV text file, nor xlsx, JSON or Parquet`);
+    const bom = h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf;
+    const utf8 = await checkUtf8(file, bom ? 3 : 0);
+    if (utf8.ok) encoding = "utf-8";
+    else {
+      if (bom) {
+        throw fileError(`「${filename}」标明为 UTF-8 编码（有 BOM），但含有无效的 UTF-8 字节（约第 ${utf8.offset} 字节处）`, `"${filename}" is marked UTF-8 (BOM) but holds invalid UTF-8 bytes (near byte ${utf8.offset})`, { byte: utf8.offset });
+      }
+      encoding = "gb18030";
+      onPhase?.("transcoding");
+      src = `${stagingDir}/utf8.csv`;
+      await transcode(file, src, "gb18030", 0, filename);
+    }
+  }
+  const first = (await head(src, 65536)).toString("utf8").replace(/^\ufeff/, "").split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
+  const delimiter = detectDelimiter(first);
+  return { path: src, encoding, delimiter, header: headerCells(first, delimiter) };
+}
+
+// ------------------------------------------------------------------ xlsx → NDJSON
+
+const pad = (n: number) => String(n).padStart(2, "0");
+function excelText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) {
+    const date = `${v.getUTCFullYear()}-${pad(v.getUTCMonth() + 1)}-${pad(v.getUTCDate())}`;
+    const t = v.getUTCHours() || v.getUTCMinutes() || v.getUTCSeconds();
+    return t ? `${date} ${pad(v.getUTCHours())}:${pad(v.getUTCMinutes())}:${pad(v.getUTCSeconds())}` : date;
+  }
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((t) => t.text ?? "").join("");
+  if ("error" in o) return null;
+  if ("formula" in o || "sharedFormula" in o) return excelText(o.result);
+  if ("text" in o) return excelText(o.text);
+  return String(v);
+}
+
+/**
+ * The first worksheet of an xlsx, streamed (exceljs WorkbookReader) into NDJSON: one object per
+ * non-empty row, the header row's texts as keys, "__row" = the Excel row number.
+ */
+export async function xlsxToNdjson(file: string, out: string, filename: string, onRows?: (n: number) => void): Promise<{ rows: number; headers: string[] }> {
+  const ws = fs.createWriteStream(out, { flags: "wx" });
+  let headers: string[] | null = null;
+  let rows = 0;
+  let buf = "";
+  const flush = async () => {
+    if (!buf) return;
+    const b = buf;
+    buf = "";
+    if (!ws.write(b)) await new Promise<void>((r) => ws.once("drain", () => r()));
+  };
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, { sharedStrings: "cache", hyperlinks: "ignore", styles: "cache", worksheets: "emit", entries: "emit" });
+    let sheetSeen = false;
+    for await (const sheet of reader) {
+      if (sheetSeen) continue; // only the first worksheet; drain the rest
+      sheetSeen = true;
+      for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+        const values = (row.values as unknown[]) ?? [];
+        const cells: (string | null)[] = [];
+        for (let i = 1; i < values.length; i++) cells.push(excelText(values[i]));
+        if (!cells.some((c) => c !== null && c.trim() !== "")) continue;
+        if (!headers) {
+          headers = cells.map((c, i) => (c ?? "").trim() || `第${i + 1}列`);
+          continue;
+        }
+        const obj: Record<string, string | number | null> = { __row: row.number };
+        headers.forEach((h, i) => {
+          obj[h] = cells[i] ?? null;
+        });
+        for (let i = headers.length; i < cells.length; i++) if (cells[i] !== null && cells[i]!.trim() !== "") obj[`第${i + 1}列`] = cells[i];
+        buf += `${JSON.stringify(obj)}\n`;
+        rows++;
+        if (buf.length > 1 << 20) {
+          await flush();
+          onRows?.(rows);
+        }
+      }
+    }
+    await flush();
+  } catch (err) {
+    ws.destroy();
+    if (err instanceof DomainError) throw err;
+    throw fileError(`无法读取「${filename}」：xlsx 文件已损坏或不完整（${rows ? `读到第 ${rows} 行后出错` : "无法打开"}）`, `Cannot read "${filename}": the xlsx file is damaged or truncated (${rows ? `failed after ${rows} rows` : "cannot open it"})`, { rowsRead: rows });
+  }
+  await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  if (!headers) throw fileError(`「${filename}」的第一个工作表没有内容`, `The first worksheet of "${filename}" is empty`);
+  return { rows, headers };
+}

@@ -1,0 +1,272 @@
+import type { DuckDBConnection } from "@duckdb/node-api";
+import { sqlIdent as id, sqlString as str } from "../../core/lake.ts";
+import type { DataItem } from "../catalog/index.ts";
+import { fileError } from "./stage.ts";
+import { DUCK_TYPES, MAX_DETAILED_ERRORS, type RowError, type SnapshotColumn, type ValidationReport } from "./schema.ts";
+
+/**
+ * Validation of every row against the entry's data items, vectorised in DuckDB: the raw (all
+ * VARCHAR) rows are typed with TRY_CAST / try_strptime and each cell gets an error code column in one
+ * scan into a staging table; counts and the first errors are read back from it, and the snapshot is
+ * written from it. Nothing here loops over rows in JavaScript.
+ */
+
+/** Header / item name as compared: NFKC, no spaces or underscores, no required markers, lower case. */
+export function normalizeName(s: string): string {
+  return s
+    .normalize("NFKC")
+    .replace(/[\s\u3000_\-]+/g, "")
+    .replace(/^[*＊]+|[*＊]+$/g, "")
+    .replace(/[（(]必填[)）]$/, "")
+    .toLowerCase();
+}
+
+export function snapshotColumns(items: DataItem[]): SnapshotColumn[] {
+  return items.map((it) => ({
+    name: it.name,
+    type: it.type,
+    duckType: DUCK_TYPES[it.type],
+    key: it.key,
+    sensitive: it.sensitive,
+    required: it.required || it.key,
+    ...(it.length ? { length: it.length } : {}),
+    ...(it.codeList?.length ? { codeList: it.codeList } : {}),
+  }));
+}
+
+export interface ColumnPlan {
+  columns: SnapshotColumn[];
+  /** For each snapshot column, the file column feeding it (null: absent from the file, loaded as NULL). */
+  source: (string | null)[];
+  /** Every file column and the item it feeds. */
+  mapping: { file: string; item: string | null }[];
+  unknown: string[];
+}
+
+/** Match the file's columns to the data items by name or English name. A missing required column is fatal. */
+export function planColumns(fileColumns: string[], items: DataItem[], filename: string): ColumnPlan {
+  if (items.length === 0)
+    throw fileError("该目录条目没有定义信息项，无法校验和装载数据；请先在目录中填写信息项", "The catalog entry defines no data items, so data cannot be validated or loaded; add data items first");
+  const columns = snapshotColumns(items);
+  const byNorm = new Map<string, number>();
+  items.forEach((it, i) => {
+    byNorm.set(normalizeName(it.name), i);
+    if (it.nameEn) byNorm.set(normalizeName(it.nameEn), i);
+  });
+  const source: (string | null)[] = items.map(() => null);
+  const mapping: ColumnPlan["mapping"] = [];
+  const unknown: string[] = [];
+  for (const f of fileColumns) {
+    const i = byNorm.get(normalizeName(f));
+    if (i === undefined || source[i] !== null) {
+      unknown.push(f);
+      mapping.push({ file: f, item: null });
+    } else {
+      source[i] = f;
+      mapping.push({ file: f, item: items[i].name });
+    }
+  }
+  const missing = columns.filter((c, i) => c.required && source[i] === null);
+  if (missing.length) {
+    const names = missing.map((c) => c.name).join("、");
+    throw fileError(
+      `「${filename}」缺少必填信息项对应的列：${names}（列名应与信息项名称或英文名一致）`,
+      `"${filename}" lacks the column(s) of required data item(s): ${missing.map((c) => c.name).join(", ")} (name columns after the items or their English names)`,
+      { missingColumns: missing.map((c) => c.name), fileColumns },
+    );
+  }
+  return { columns, source, mapping, unknown };
+}
+
+const DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y年%m月%d日", "%Y.%m.%d"];
+const DATETIME_FORMATS = [
+  "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f",
+  "%Y%m%d%H%M%S", "%Y年%m月%d日 %H:%M:%S", "%Y年%m月%d日%H时%M分%S秒", ...DATE_FORMATS,
+];
+const list = (xs: string[]) => `[${xs.map(str).join(", ")}]`;
+const TRUE_WORDS = ["是", "true", "1", "t", "y", "yes", "真"];
+const FALSE_WORDS = ["否", "false", "0", "f", "n", "no", "假"];
+
+/** YYYYMMDD → YYYY-MM-DD; 年/月 → "-", 日 → "", "." → "-" (for the plain DATE/TIMESTAMP cast). */
+const dashed = (v: string) =>
+  `(CASE WHEN length(${v}) = 8 THEN substr(${v}, 1, 4) || '-' || substr(${v}, 5, 2) || '-' || substr(${v}, 7, 2) ELSE replace(replace(replace(replace(${v}, '年', '-'), '月', '-'), '日', ' '), '.', '-') END)`;
+
+/** The typed value of a trimmed VARCHAR `v` (NULL when it does not convert). */
+export function typedExpr(c: Pick<SnapshotColumn, "type">, v: string): string {
+  switch (c.type) {
+    case "字符型":
+      return v;
+    case "整数型":
+      return `(CASE WHEN regexp_full_match(${v}, '[+-]?[0-9]+') THEN TRY_CAST(${v} AS BIGINT) END)`;
+    case "数值型":
+      return `TRY_CAST(${v} AS DOUBLE)`;
+    case "日期型":
+      // The plain cast takes YYYY-MM-DD and YYYY/M/D; YYYYMMDD and YYYY年M月D日 are rewritten to it with
+      // string functions (try_strptime over a list of formats costs ~4× more), try_strptime last.
+      return `COALESCE(TRY_CAST(${v} AS DATE), TRY_CAST(${dashed(v)} AS DATE), CAST(try_strptime(${v}, ${list(DATE_FORMATS)}) AS DATE))`;
+    case "日期时间型":
+      return `COALESCE(TRY_CAST(${v} AS TIMESTAMP), TRY_CAST(${dashed(v)} AS TIMESTAMP), try_strptime(${v}, ${list(DATETIME_FORMATS)}))`;
+    case "布尔型":
+      return `(CASE WHEN ${v} IN ('是', '1') THEN true WHEN ${v} IN ('否', '0') THEN false WHEN lower(${v}) IN (${TRUE_WORDS.map(str).join(",")}) THEN true WHEN lower(${v}) IN (${FALSE_WORDS.map(str).join(",")}) THEN false END)`;
+    case "二进制型":
+      return `(CASE WHEN length(${v}) % 4 = 0 AND regexp_full_match(${v}, '[A-Za-z0-9+/]*={0,2}') THEN from_base64(${v}) END)`;
+  }
+}
+
+/** The error code of a cell: required, type, too_long or code_list (NULL when fine). */
+function errorExpr(c: SnapshotColumn, v: string, t: string): string {
+  const whens: string[] = [];
+  if (c.required) whens.push(`WHEN ${v} IS NULL THEN 'required'`);
+  if (c.type === "数值型") whens.push(`WHEN ${v} IS NOT NULL AND (${t} IS NULL OR NOT isfinite(${t})) THEN 'type'`);
+  else if (c.type !== "字符型") whens.push(`WHEN ${v} IS NOT NULL AND ${t} IS NULL THEN 'type'`);
+  if (c.length && c.type === "字符型") whens.push(`WHEN length(${v}) > ${c.length} THEN 'too_long'`);
+  if (c.codeList?.length) whens.push(`WHEN ${v} NOT IN (${c.codeList.map(str).join(",")}) THEN 'code_list'`);
+  return whens.length ? `(CASE ${whens.join(" ")} END)` : "CAST(NULL AS VARCHAR)";
+}
+
+/**
+ * The SELECT that types and checks every row of `source` in one streaming pass: c<i> typed, e<i> error
+ * code, r<i> the raw value of a bad cell (NULL otherwise, so it costs nearly nothing), and `__src_row`
+ * when the source carries its own row numbers (`rowExpr`). The caller COPYs it to a staging Parquet file.
+ */
+export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: string): string {
+  const inner = plan.columns.map((_c, i) => {
+    const f = plan.source[i];
+    return `${f === null ? "CAST(NULL AS VARCHAR)" : `NULLIF(CAST(${id(f)} AS VARCHAR), '')`} AS v${i}`;
+  });
+  const typed = plan.columns.map((c, i) => `${typedExpr(c, `v${i}`)} AS t${i}`);
+  const outer = plan.columns.flatMap((c, i) => [`t${i} AS c${i}`, `${errorExpr(c, `v${i}`, `t${i}`)} AS e${i}`]);
+  const raw = plan.columns.map((_c, i) => `CASE WHEN e${i} IS NOT NULL THEN left(v${i}, 50) END AS r${i}`);
+  const keepRow = rowExpr ? "__src_row, " : "";
+  return `SELECT ${keepRow}${plan.columns.map((_c, i) => `c${i}, e${i}`).join(", ")}, ${raw.join(", ")} FROM (
+      SELECT ${keepRow}${outer.join(", ")}, ${plan.columns.map((_c, i) => `v${i}`).join(", ")} FROM (
+        SELECT ${keepRow}v.*, ${typed.join(", ")} FROM (SELECT ${rowExpr ? `${rowExpr} AS __src_row, ` : ""}${inner.join(", ")} FROM ${source}) v
+      )
+    )`;
+}
+
+/** SQL condition: the staged row has no error. */
+export function goodRowSql(plan: ColumnPlan): string {
+  return plan.columns.map((_c, i) => `e${i} IS NULL`).join(" AND ") || "true";
+}
+
+const MESSAGES: Record<string, (c: SnapshotColumn) => [string, string]> = {
+  required: () => ["必填项为空", "required value is empty"],
+  type: (c) => [typeMessage(c), `not a valid ${c.type} (${c.duckType}) value`],
+  too_long: (c) => [`超过最大长度 ${c.length} 个字符`, `longer than ${c.length} characters`],
+  code_list: (c) => [`不在值域内（${(c.codeList ?? []).slice(0, 10).join("、")}${(c.codeList ?? []).length > 10 ? "…" : ""}）`, `not in the code list`],
+  duplicate_key: () => ["主键重复（与前面的行相同）", "duplicate key (same as an earlier row)"],
+};
+function typeMessage(c: SnapshotColumn): string {
+  switch (c.type) {
+    case "整数型": return "不是有效的整数";
+    case "数值型": return "不是有效的数值";
+    case "日期型": return "不是有效的日期（可用 YYYY-MM-DD、YYYY/MM/DD、YYYYMMDD、YYYY年M月D日）";
+    case "日期时间型": return "不是有效的日期时间（如 2024-01-31 08:30:00）";
+    case "布尔型": return "不是有效的布尔值（可用 是/否、true/false、1/0）";
+    case "二进制型": return "不是有效的 Base64 编码";
+    default: return "类型错误";
+  }
+}
+
+export interface RejectRow {
+  line: number;
+  column: string | null;
+  errorType: string;
+}
+
+const REJECT_ZH: Record<string, [string, string]> = {
+  "TOO MANY COLUMNS": ["列数多于表头", "more columns than the header"],
+  "MISSING COLUMNS": ["列数少于表头", "fewer columns than the header"],
+  "UNQUOTED VALUE": ["引号不配对", "unbalanced quotes"],
+  "LINE SIZE OVER MAXIMUM": ["行过长", "line too long"],
+  "INVALID UNICODE": ["含有无效字符", "invalid characters"],
+  "INVALID ENCODING": ["含有无效字符", "invalid characters"],
+};
+
+/**
+ * Count the errors of the staged rows and list the first `MAX_DETAILED_ERRORS` (plus duplicate keys,
+ * the parser's rejected lines and unknown columns) as a report. Duplicate-key rows go to table `dups`.
+ */
+export async function buildReport(
+  c: DuckDBConnection,
+  plan: ColumnPlan,
+  info: { file: string; format: ValidationReport["format"]; encoding?: ValidationReport["encoding"]; delimiter?: string; rejects: RejectRow[]; rowOffset: (ordinal: number) => number },
+): Promise<{ report: ValidationReport; hasDups: boolean }> {
+  const cols = plan.columns;
+  const fileName = (i: number) => plan.source[i] ?? cols[i].name;
+  const keyIdx = cols.map((col, i) => (col.key ? i : -1)).filter((i) => i >= 0);
+  let hasDups = false;
+  if (keyIdx.length) {
+    const k = keyIdx.map((i) => `c${i}`).join(", ");
+    const notNull = keyIdx.map((i) => `c${i} IS NOT NULL`).join(" AND ");
+    await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
+      SELECT __row FROM (
+        SELECT __row, row_number() OVER (PARTITION BY ${k} ORDER BY __row) AS rn
+        FROM staged SEMI JOIN (SELECT ${k} FROM staged WHERE ${notNull} GROUP BY ${k} HAVING count(*) > 1) d USING (${k})
+      ) WHERE rn > 1`);
+    hasDups = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]) > 0;
+  }
+  const good = goodRowSql(plan);
+  const aggs = [
+    "count(*) AS total",
+    `count(*) FILTER (WHERE NOT (${good})${hasDups ? " OR __row IN (SELECT __row FROM dups)" : ""}) AS bad`,
+    ...cols.flatMap((_col, i) => ["required", "type", "too_long", "code_list"].map((code) => `count(*) FILTER (WHERE e${i} = '${code}') AS "${i}:${code}"`)),
+  ];
+  const row = (await c.runAndReadAll(`SELECT ${aggs.join(", ")} FROM staged`)).getRowObjectsJson()[0] as Record<string, string | number>;
+  const total = Number(row.total);
+  let bad = Number(row.bad);
+  const counts: ValidationReport["counts"] = [];
+  for (const [k, v] of Object.entries(row)) {
+    if (!k.includes(":") || Number(v) === 0) continue;
+    const [i, code] = k.split(":");
+    counts.push({ column: fileName(Number(i)), code, count: Number(v) });
+  }
+  const errors: RowError[] = [];
+  const msg = (col: SnapshotColumn, code: string) => MESSAGES[code](col);
+  // The first bad cells in row order.
+  const badCells = await c.runAndReadAll(
+    `SELECT __row, ${cols.map((_col, i) => `e${i}, r${i}`).join(", ")} FROM staged WHERE NOT (${good}) ORDER BY __row LIMIT ${MAX_DETAILED_ERRORS}`,
+  );
+  for (const r of badCells.getRowObjectsJson() as Record<string, string | null>[]) {
+    cols.forEach((col, i) => {
+      const code = r[`e${i}`];
+      if (!code) return;
+      const [m, en] = msg(col, code);
+      const raw = r[`r${i}`];
+      errors.push({ row: info.rowOffset(Number(r.__row)), column: fileName(i), code, message: m, messageEn: en, ...(raw != null && !col.sensitive ? { value: raw } : {}) });
+    });
+  }
+  if (hasDups) {
+    const keyCol = keyIdx.map((i) => fileName(i)).join("+");
+    const n = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]);
+    counts.push({ column: keyCol, code: "duplicate_key", count: n });
+    const d = await c.runAndReadAll(`SELECT __row FROM dups ORDER BY __row LIMIT ${MAX_DETAILED_ERRORS}`);
+    for (const [r] of d.getRows()) errors.push({ row: info.rowOffset(Number(r)), column: keyCol, code: "duplicate_key", message: MESSAGES.duplicate_key(cols[keyIdx[0]])[0], messageEn: MESSAGES.duplicate_key(cols[keyIdx[0]])[1] });
+  }
+  // Lines the CSV parser refused (ragged rows, broken quotes): whole-row errors.
+  const rejectedLines = new Set<number>();
+  for (const rj of info.rejects) {
+    if (rejectedLines.has(rj.line)) continue;
+    rejectedLines.add(rj.line);
+    const [m, en] = REJECT_ZH[rj.errorType] ?? ["无法解析该行", `cannot parse the line (${rj.errorType})`];
+    errors.push({ row: rj.line, column: rj.column ?? "", code: "ragged", message: m, messageEn: en });
+  }
+  if (rejectedLines.size) counts.push({ column: "", code: "ragged", count: rejectedLines.size });
+  bad += rejectedLines.size;
+  for (const u of plan.unknown) {
+    errors.push({ row: 1, column: u, code: "unknown_column", message: "表头中的列不对应任何信息项", messageEn: "the column matches no data item" });
+    counts.push({ column: u, code: "unknown_column", count: 1 });
+  }
+  errors.sort((a, b) => a.row - b.row || a.column.localeCompare(b.column));
+  const detailed = errors.slice(0, MAX_DETAILED_ERRORS);
+  return {
+    hasDups,
+    report: {
+      file: info.file, format: info.format, ...(info.encoding ? { encoding: info.encoding } : {}), ...(info.delimiter ? { delimiter: info.delimiter } : {}),
+      totalRows: total + rejectedLines.size, goodRows: total + rejectedLines.size - bad, badRows: bad, counts, errors: detailed,
+      truncated: errors.length > MAX_DETAILED_ERRORS || counts.reduce((s, x) => s + x.count, 0) > detailed.length,
+      columns: plan.mapping,
+    },
+  };
+}
