@@ -1,0 +1,197 @@
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import {
+  duckdbMacros,
+  DUCKDB_MACROS,
+  idCardCheckChar,
+  isBankCard,
+  isEmail,
+  isMobile,
+  isValidIdCard,
+  isValidLuhn,
+  isValidUscc,
+  maskAddress,
+  maskBankCard,
+  maskIdCard,
+  maskMobile,
+  maskName,
+  seededRng,
+  syntheticAddress,
+  syntheticBankCard,
+  syntheticIdCard,
+  syntheticMobile,
+  syntheticName,
+  syntheticUscc,
+  usccCheckChar,
+  type Rng,
+} from "./index.ts";
+import { todayYmd } from "./identifiers.ts";
+
+/** Each macro and the JS function it must agree with. */
+const PAIRS: [string, (v: string) => boolean | string][] = [
+  ["gs_idcard_valid", isValidIdCard],
+  ["gs_uscc_valid", isValidUscc],
+  ["gs_luhn_valid", isValidLuhn],
+  ["gs_bankcard_valid", isBankCard],
+  ["gs_mobile_valid", isMobile],
+  ["gs_email_valid", isEmail],
+  ["gs_mask_idcard", maskIdCard],
+  ["gs_mask_mobile", maskMobile],
+  ["gs_mask_name", maskName],
+  ["gs_mask_address", maskAddress],
+  ["gs_mask_bankcard", maskBankCard],
+];
+
+const FULL = (s: string) => s.replace(/[0-9A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+const BLANKS = [" ", "\t", "\n", "\r", "\u3000", "\u00a0"];
+
+/** Valid values of every kind and corruptions of them: one changed or swapped character, case, blanks, dates, lengths. */
+function corpus(rng: Rng): (string | null)[] {
+  const int = (lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
+  const pick = <T>(xs: readonly T[]) => xs[int(0, xs.length - 1)];
+  const changeOne = (s: string) => {
+    const cs = Array.from(s);
+    const i = int(0, cs.length - 1);
+    cs[i] = pick(Array.from("0123456789X"));
+    return cs.join("");
+  };
+  const swap = (s: string) => {
+    const i = int(0, s.length - 2);
+    return s.slice(0, i) + s[i + 1] + s[i] + s.slice(i + 2);
+  };
+  const wrap = (s: string) => pick(BLANKS) + s + pick(BLANKS);
+  const mutate = (s: string): string => {
+    switch (int(0, 9)) {
+      case 0: return changeOne(s);
+      case 1: return swap(s);
+      case 2: return s.toLowerCase();
+      case 3: return wrap(s);
+      case 4: return s.slice(0, -1);
+      case 5: return s + pick(["0", "X", "1"]);
+      case 6: return FULL(s);
+      case 7: return `${s.slice(0, 6)} ${s.slice(6)}`;
+      case 8: return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+      default: return s;
+    }
+  };
+  const withDate = (ymd: string) => {
+    const first17 = `${pick(["11", "33", "44", "65", "81", "99"])}0105${ymd}${String(int(0, 999)).padStart(3, "0")}`;
+    return first17 + idCardCheckChar(first17);
+  };
+  const ymdPlus = (days: number) => todayYmd(Date.now() + days * 86400_000);
+  const out: (string | null)[] = [
+    "11010519491231002X", "360426199101010071", "11010519491231002x", "110105194912310021", "91110000600037341L", "91350100M000100Y43",
+    "79927398713", "4111 1111 1111 1111", "13812345678", "+86 138-1234-5678", "a@b.cn", "欧阳娜娜", "北京市海淀区中关村大街27号",
+    null, "", " ", "\u3000", "X", "x", "0", "00", "·", "👍🏽👍🏽", "𠀀𠀁", "张", "欧阳", "司马懿", "阿依古丽·买买提", "John Smith", "O'Brien",
+    withDate("20000229"), withDate("19000229"), withDate("19491231"), withDate(ymdPlus(0)), withDate(ymdPlus(-1)), withDate(ymdPlus(1)), withDate(ymdPlus(400)),
+    withDate("18000101"), withDate("17991231"), withDate("20991231"), withDate("19490431"), withDate("19491301"), withDate("19490001"),
+    "9999999999999999999", "18446744073709551615", "0000000000000000", "99999999999999999999",
+  ];
+  for (let i = 0; i < 1500; i++) {
+    const id = syntheticIdCard(rng);
+    out.push(id, mutate(id));
+    if (i % 3 === 0) out.push(withDate(`${int(1795, 2105)}${String(int(0, 13)).padStart(2, "0")}${String(int(0, 32)).padStart(2, "0")}`));
+  }
+  for (let i = 0; i < 800; i++) {
+    const u = syntheticUscc(rng);
+    out.push(u, mutate(u));
+    const f = `${pick(["Y1", "A1", "N2", "91"])}${String(int(0, 999999)).padStart(6, "0")}${Array.from({ length: 9 }, () => pick(Array.from("0123456789ABCDEFGHJKLMNPQRTUWXYIOSVZ"))).join("")}`;
+    out.push(f + (rng() < 0.5 && /^[0-9A-Z]{17}$/.test(f) && !/[IOSVZ]/.test(f) ? usccCheckChar(f) : pick(Array.from("0123456789ABL"))));
+  }
+  for (let i = 0; i < 1000; i++) {
+    const b = syntheticBankCard(rng);
+    out.push(b, mutate(b), b.replace(/(\d{4})(?=\d)/g, "$1 "));
+    out.push(Array.from({ length: int(1, 21) }, () => String(int(0, 9))).join(""));
+  }
+  for (let i = 0; i < 700; i++) {
+    const m = syntheticMobile(rng);
+    out.push(m, mutate(m), `${pick(["+86", "0086", "86", "+86 ", "+1"])}${m}`, `${m.slice(0, 3)} ${m.slice(3, 7)}-${m.slice(7)}`);
+  }
+  for (let i = 0; i < 500; i++) {
+    const local = Array.from({ length: int(1, 12) }, () => pick(Array.from("abcxyz019._-+%"))).join("");
+    const dom = pick(["example.com", "gov.cn", "mail.hz.gov.cn", "x-y.org", "-bad.com", "a..b", "b", "例子.中国", "c0m.c0"]);
+    out.push(`${local}@${dom}`, wrap(`${local}@${dom}`));
+  }
+  for (let i = 0; i < 600; i++) {
+    out.push(syntheticName(rng), wrap(syntheticName(rng)), syntheticAddress(rng), mutate(syntheticAddress(rng)));
+  }
+  // Random junk: any code points, including surrogates' partners, blanks and separators.
+  const junk = Array.from("0123456789Xx -+@.·•・ \t\u3000市区县省路号欧阳张王ａ１👍🏽𠀀é");
+  for (let i = 0; i < 800; i++) out.push(Array.from({ length: int(0, 24) }, () => pick(junk)).join(""));
+  return out;
+}
+
+describe("DuckDB macros agree with the JS functions", () => {
+  let inst: DuckDBInstance;
+  let c: DuckDBConnection;
+  before(async () => {
+    inst = await DuckDBInstance.create(":memory:", { threads: "1" });
+    c = await inst.connect();
+    for (const m of duckdbMacros()) await c.run(m);
+  });
+  after(() => {
+    c?.closeSync();
+    inst?.closeSync();
+  });
+
+  test("every public macro exists and NULL gives NULL", async () => {
+    const cols = DUCKDB_MACROS.map((m) => `${m}(NULL::VARCHAR) AS ${m}`).join(", ");
+    const row = (await c.runAndReadAll(`SELECT ${cols}`)).getRowObjectsJson()[0];
+    for (const m of DUCKDB_MACROS) assert.equal(row[m], null, m);
+  });
+
+  test("the RULES §11 vectors", async () => {
+    const r = (await c.runAndReadAll(
+      `SELECT gs_idcard_valid('11010519491231002X') a, gs_idcard_valid('360426199101010071') b, gs_idcard_valid('11010519491231002Y') c,
+              gs_uscc_valid('91110000600037341L') d, gs_uscc_valid('91350100M000100Y43') e, gs_uscc_valid('91110000600037341M') f,
+              gs_luhn_valid('79927398713') g, gs_luhn_valid('79927398710') h, gs_mobile_valid('13812345678') i, gs_mobile_valid('12812345678') j,
+              gs_mask_idcard('11010519491231002X') k, gs_mask_mobile('18012341999') l, gs_mask_name('欧阳娜娜') m, gs_mask_address('北京市海淀区中关村大街27号') n,
+              gs_mask_bankcard('6222021234567890123') o`,
+    )).getRowObjectsJson()[0];
+    assert.deepEqual(r, {
+      a: true, b: true, c: false, d: true, e: true, f: false, g: true, h: false, i: true, j: false,
+      k: "110105********002X", l: "180****1999", m: "欧阳**", n: "北京市海淀区********", o: "622202*********0123",
+    });
+  });
+
+  test("on ~30,000 generated valid and corrupted values, value for value", async () => {
+    const values = corpus(seededRng(7));
+    await c.run("CREATE OR REPLACE TABLE v (i INTEGER, x VARCHAR)");
+    const app = await c.createAppender("v");
+    values.forEach((x, i) => {
+      app.appendInteger(i);
+      if (x === null) app.appendNull();
+      else app.appendVarchar(x);
+      app.endRow();
+    });
+    app.closeSync();
+    const sel = PAIRS.map(([m]) => `${m}(x) AS ${m}`).join(", ");
+    const rows = (await c.runAndReadAll(`SELECT i, ${sel} FROM v ORDER BY i`)).getRowObjectsJson();
+    assert.equal(rows.length, values.length);
+    const mismatches: string[] = [];
+    const positives: Record<string, number> = {};
+    for (const row of rows) {
+      const x = values[Number(row.i)];
+      for (const [m, f] of PAIRS) {
+        const want = x === null ? null : f(x);
+        if (want === true) positives[m] = (positives[m] ?? 0) + 1;
+        if (row[m] !== want && mismatches.length < 20) mismatches.push(`${m}(${JSON.stringify(x)}): sql ${JSON.stringify(row[m])} js ${JSON.stringify(want)}`);
+      }
+    }
+    assert.deepEqual(mismatches, []);
+    // The corpus really exercises both outcomes of each validator.
+    for (const m of ["gs_idcard_valid", "gs_uscc_valid", "gs_luhn_valid", "gs_bankcard_valid", "gs_mobile_valid", "gs_email_valid"]) {
+      assert.ok((positives[m] ?? 0) > 200, `${m}: ${positives[m]} valid values`);
+      assert.ok((positives[m] ?? 0) < values.length - 1000, m);
+    }
+  });
+
+  test("TEMP macros for a connection that must not write to its database file", async () => {
+    const c2 = await inst.connect();
+    for (const m of duckdbMacros({ temporary: true })) await c2.run(m);
+    const r = (await c2.runAndReadAll("SELECT gs_idcard_valid('11010519491231002X') ok")).getRowObjectsJson()[0];
+    assert.equal(r.ok, true);
+    c2.closeSync();
+  });
+});
