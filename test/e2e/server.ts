@@ -29,13 +29,18 @@ export function ensureWebBuilt(): void {
   });
 }
 
-export async function startServer(opts: { entries?: number } = {}): Promise<TestServer> {
+/**
+ * `population`: rows of the demo 人口库 the seed loads (default 20,000, env GONGSHU_E2E_POPULATION: small for speed);
+ * `datasets: false` skips the demo datasets.
+ */
+export async function startServer(opts: { entries?: number; population?: number; datasets?: boolean } = {}): Promise<TestServer> {
   ensureWebBuilt();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gongshu-e2e-"));
   const { createPlatform } = await import("../../src/app.ts");
   const { seedDemo, DEMO_PASSWORD } = await import("../../src/cli/seed.ts");
   const p = await createPlatform({ dataDir, port: 0, host: "127.0.0.1", demo: true, logLevel: "warn" });
-  await seedDemo(p, { entries: opts.entries ?? 60, progress: false });
+  const population = opts.population ?? (Number(process.env.GONGSHU_E2E_POPULATION) || 20_000);
+  await seedDemo(p, { entries: opts.entries ?? 60, progress: false, population, ...(opts.datasets === false ? { datasets: false } : {}) });
   const users = await p.services.identity.listUsers();
   const admin = users.find((u) => u.roles.includes("platform_admin"));
   const officer = users.find((u) => u.roles.includes("data_officer"));

@@ -9,6 +9,7 @@ import "dayjs/locale/zh-cn.js";
 import { AuthProvider, RequireAuth, useAuth } from "./auth.tsx";
 import { I18nContext, initialLang, LANG_STORAGE_KEY, makeI18n, useI18n, type Lang, type MessageKey } from "./i18n.ts";
 import { links } from "./api.ts";
+import { NotificationBell } from "./components/NotificationBell.tsx";
 
 const HomePage = lazy(() => import("./pages/HomePage.tsx"));
 const LoginPage = lazy(() => import("./pages/LoginPage.tsx"));
@@ -19,6 +20,14 @@ const MyCatalogPage = lazy(() => import("./pages/MyCatalogPage.tsx"));
 const ReviewQueuePage = lazy(() => import("./pages/ReviewQueuePage.tsx"));
 const ListPage = lazy(() => import("./pages/ListPage.tsx"));
 const LedgerPage = lazy(() => import("./pages/LedgerPage.tsx"));
+const MyDatasetsPage = lazy(() => import("./pages/MyDatasetsPage.tsx"));
+const DatasetPage = lazy(() => import("./pages/DatasetPage.tsx"));
+const QualityPage = lazy(() => import("./pages/QualityPage.tsx"));
+const QualityReportPage = lazy(() => import("./pages/QualityReportPage.tsx"));
+const AuthSourcesPage = lazy(() => import("./pages/AuthSourcesPage.tsx"));
+const ConflictsPage = lazy(() => import("./pages/ConflictsPage.tsx"));
+const ObjectionsPage = lazy(() => import("./pages/ObjectionsPage.tsx"));
+const ObjectionDetailPage = lazy(() => import("./pages/ObjectionDetailPage.tsx"));
 
 const { Header, Content, Footer } = Layout;
 
@@ -76,6 +85,7 @@ interface NavItem {
   key: string;
   label: MessageKey;
   show: boolean;
+  children?: NavItem[];
 }
 
 function Shell() {
@@ -90,6 +100,18 @@ function Shell() {
     { key: "/catalog", label: "nav.catalog", show: true },
     { key: "/mine", label: "nav.mine", show: hasRole("data_officer") },
     { key: "/review", label: "nav.review", show: hasRole("platform_admin") },
+    { key: "/data", label: "nav.data", show: hasRole("data_officer") },
+    {
+      key: "governance",
+      label: "nav.governance",
+      show: !!user,
+      children: [
+        { key: "/quality", label: "nav.quality", show: true },
+        { key: "/objections", label: "nav.objections", show: true },
+        { key: "/quality/sources", label: "nav.sources", show: true },
+        { key: "/quality/conflicts", label: "nav.conflicts", show: true },
+      ],
+    },
     { key: "/lists/responsibility", label: "nav.responsibility", show: !!user },
     { key: "/lists/negative", label: "nav.negative", show: !!user },
     { key: "/ledger", label: "nav.ledger", show: true },
@@ -98,6 +120,7 @@ function Shell() {
   const path = /^\/catalog\/(new|[^/]+\/edit)$/.test(loc.pathname) && hasRole("data_officer") ? "/mine" : loc.pathname;
   const selected =
     visible
+      .flatMap((n) => (n.children ? n.children.filter((c) => c.show) : [n]))
       .map((n) => n.key)
       .filter((k) => (k === "/" ? path === "/" : path === k || path.startsWith(k + "/")))
       .sort((a, b) => b.length - a.length)[0] ?? "";
@@ -124,7 +147,11 @@ function Shell() {
             selectedKeys={[selected]}
             style={{ background: "transparent", borderBottom: "none" }}
             items={[
-              ...visible.map((n) => ({ key: n.key, label: <Link to={n.key}>{t(n.label)}</Link> })),
+              ...visible.map((n) =>
+                n.children
+                  ? { key: n.key, label: t(n.label), children: n.children.filter((c) => c.show).map((c) => ({ key: c.key, label: <Link to={c.key}>{t(c.label)}</Link> })) }
+                  : { key: n.key, label: <Link to={n.key}>{t(n.label)}</Link> },
+              ),
               {
                 key: "apidocs",
                 label: (
@@ -147,6 +174,7 @@ function Shell() {
           >
             {t("nav.lang")}
           </Button>
+          {user && <NotificationBell />}
           {user ? (
             <Dropdown
               menu={{
@@ -192,6 +220,14 @@ function Shell() {
               <Route path="/lists/responsibility" element={<Guard><ListPage kind="responsibility" /></Guard>} />
               <Route path="/lists/negative" element={<Guard><ListPage kind="negative" /></Guard>} />
               <Route path="/ledger" element={<LedgerPage />} />
+              <Route path="/data" element={<Guard roles={["data_officer"]}><MyDatasetsPage /></Guard>} />
+              <Route path="/data/:entryId" element={<Guard><DatasetPage /></Guard>} />
+              <Route path="/quality" element={<Guard><QualityPage /></Guard>} />
+              <Route path="/quality/datasets/:datasetId" element={<Guard><QualityReportPage /></Guard>} />
+              <Route path="/quality/sources" element={<Guard><AuthSourcesPage /></Guard>} />
+              <Route path="/quality/conflicts" element={<Guard><ConflictsPage /></Guard>} />
+              <Route path="/objections" element={<Guard><ObjectionsPage /></Guard>} />
+              <Route path="/objections/:id" element={<Guard><ObjectionDetailPage /></Guard>} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>

@@ -14,7 +14,79 @@ import type {
   VersionView,
 } from "../../src/modules/catalog/schema.ts";
 
+import type {
+  Dataset,
+  DiffResult,
+  LoadMode,
+  RowError,
+  RowsPage,
+  SourceView as PgSourceView,
+  ValidationReport,
+  VersionView as DatasetVersionView,
+} from "../../src/modules/ingest/schema.ts";
+import type { JobError, JobStatus, JobView } from "../../src/core/jobs.ts";
+import type {
+  ConflictView,
+  CrosscheckResponse as CrosscheckResponseSchema,
+  DatasetScoreRow as DatasetScoreRowSchema,
+  Dimension,
+  ItemRulesView,
+  LeagueResponse as LeagueResponseSchema,
+  ObjectionDetail,
+  ObjectionView,
+  ReportResponse,
+  RuleResult,
+  RuleSpec,
+  RunView,
+  SourceView as AuthSourceView,
+} from "../../src/modules/quality/schema.ts";
+import type { NotificationView } from "../../src/modules/notify/schema.ts";
+import type { z } from "zod";
+
 export type { EntryContent, EntryStatus, EntrySummaryView, EntryView, FacetBucket, FacetField, FieldChange, VersionView };
+export type { Dataset, DiffResult, LoadMode, RowError, RowsPage, PgSourceView, ValidationReport, DatasetVersionView, JobError, JobStatus, JobView };
+export type CrosscheckResponse = z.infer<typeof CrosscheckResponseSchema>;
+export type { ConflictView, Dimension, ItemRulesView, ObjectionDetail, ObjectionView, ReportResponse, RuleResult, RuleSpec, RunView, AuthSourceView, NotificationView };
+export type LeagueResponse = z.infer<typeof LeagueResponseSchema>;
+export type LeagueRow = LeagueResponse["items"][number];
+export type DatasetScoreRow = z.infer<typeof DatasetScoreRowSchema>;
+export type ObjectionStatus = ObjectionView["status"];
+export type ObjectionScope = "mine" | "department" | "all";
+
+/** The five quality dimensions (GB/T 36344), in display order. */
+export const DIMENSIONS: Dimension[] = ["completeness", "validity", "uniqueness", "consistency", "timeliness"];
+
+export interface UploadResponse {
+  job: JobView;
+  datasetId: string;
+}
+
+export interface RaiseObjectionInput {
+  datasetId: string;
+  recordKey: Record<string, string>;
+  column?: string;
+  proposedValue?: string | null;
+  reason: string;
+  evidence?: string;
+  attachment?: { name: string; type: string; dataBase64: string };
+}
+
+export interface PgSourceInput {
+  kind?: "postgres";
+  url: string;
+  table?: string;
+  query?: string;
+  incrementalColumn?: string;
+  enabled?: boolean;
+}
+
+export interface AuthSourceInput {
+  concept: string;
+  datasetId: string;
+  column: string;
+  keyColumn: string;
+  note?: string;
+}
 
 export type Role = "platform_admin" | "data_officer" | "dept_user" | "operator" | "customer" | "price_authority" | "regulator";
 
@@ -226,6 +298,69 @@ export const api = {
       }),
     list: (kind: "responsibility" | "negative") => request<{ items: Record<string, unknown>[]; columns?: { key: string; label: string; labelEn?: string }[] }>("GET", `/api/catalog/lists/${kind}`),
   },
+  datasets: {
+    list: (q: { provider?: string; entry?: string } = {}) => request<{ items: Dataset[] }>("GET", "/api/datasets", { query: q }),
+    get: (id: string) => request<{ dataset: Dataset }>("GET", `/api/datasets/${enc(id)}`),
+    create: (entryId: string) => request<{ dataset: Dataset }>("POST", "/api/datasets", { body: { entryId } }),
+    /** Streams the file as the request body; answers 202 with the load job. */
+    upload: (entryId: string, file: File, mode: LoadMode) =>
+      request<UploadResponse>("POST", "/api/datasets/upload", {
+        query: { entry: entryId, mode },
+        rawBody: file,
+        headers: { "content-type": "application/octet-stream", "x-filename": enc(file.name) },
+      }),
+    versions: (id: string) => request<{ dataset: Dataset; items: DatasetVersionView[] }>("GET", `/api/datasets/${enc(id)}/versions`),
+    rollback: (id: string, version: number, reason?: string) =>
+      request<{ dataset: Dataset }>("POST", `/api/datasets/${enc(id)}/rollback`, { body: reason ? { version, reason } : { version } }),
+    diff: (id: string, from: number, to: number, limit = 20) => request<DiffResult>("GET", `/api/datasets/${enc(id)}/diff`, { query: { from, to, limit } }),
+    rows: (id: string, q: { version?: number; page: number; pageSize: number }) => request<RowsPage>("GET", `/api/datasets/${enc(id)}/rows`, { query: { ...q } }),
+    loadReport: (jobId: string) => request<{ job: JobView; report: ValidationReport | null }>("GET", `/api/datasets/loads/${enc(jobId)}/report`),
+    source: (id: string) => request<{ source: PgSourceView }>("GET", `/api/datasets/${enc(id)}/source`),
+    setSource: (id: string, body: PgSourceInput) => request<{ source: PgSourceView }>("PUT", `/api/datasets/${enc(id)}/source`, { body }),
+    deleteSource: (id: string) => request<void>("DELETE", `/api/datasets/${enc(id)}/source`),
+    runSource: (id: string) => request<{ job: JobView }>("POST", `/api/datasets/${enc(id)}/source/run`, { body: {} }),
+  },
+  jobs: {
+    get: (id: string) => request<{ job: JobView }>("GET", `/api/jobs/${enc(id)}`),
+    mine: (limit = 50) => request<{ items: JobView[] }>("GET", "/api/jobs", { query: { limit } }),
+  },
+  quality: {
+    datasets: (providerOrgId?: string) => request<{ items: DatasetScoreRow[] }>("GET", "/api/quality/datasets", { query: { providerOrgId } }),
+    report: (datasetId: string, version?: number) => request<ReportResponse>("GET", `/api/quality/datasets/${enc(datasetId)}/report`, { query: { version } }),
+    rules: (datasetId: string) => request<{ datasetId: string; items: ItemRulesView[] }>("GET", `/api/quality/datasets/${enc(datasetId)}/rules`),
+    putRules: (datasetId: string, column: string, rules: RuleSpec[]) =>
+      request<{ datasetId: string; items: ItemRulesView[] }>("PUT", `/api/quality/datasets/${enc(datasetId)}/rules/${enc(column)}`, { body: { rules } }),
+    resetRules: (datasetId: string, column: string) => request<{ datasetId: string; items: ItemRulesView[] }>("DELETE", `/api/quality/datasets/${enc(datasetId)}/rules/${enc(column)}`),
+    rescore: (datasetId: string) => request<RunView>("POST", `/api/quality/datasets/${enc(datasetId)}/score`, { body: {} }),
+    league: () => request<LeagueResponse>("GET", "/api/quality/league"),
+    sources: () => request<{ items: AuthSourceView[] }>("GET", "/api/quality/sources"),
+    registerSource: (body: AuthSourceInput) => request<AuthSourceView>("POST", "/api/quality/sources", { body }),
+    updateSource: (id: string, body: AuthSourceInput) => request<AuthSourceView>("PUT", `/api/quality/sources/${enc(id)}`, { body }),
+    addCopy: (id: string, body: { datasetId: string; column: string; keyColumn: string }) => request<AuthSourceView>("POST", `/api/quality/sources/${enc(id)}/copies`, { body }),
+    removeCopy: (id: string, datasetId: string) => request<AuthSourceView>("DELETE", `/api/quality/sources/${enc(id)}/copies/${enc(datasetId)}`),
+    crosscheck: (id: string) => request<CrosscheckResponse>("POST", `/api/quality/sources/${enc(id)}/crosscheck`, { body: {} }),
+    conflicts: (q: { status?: ConflictView["status"]; sourceId?: string; limit?: number } = {}) => request<{ items: ConflictView[] }>("GET", "/api/quality/conflicts", { query: q }),
+    resolveConflict: (id: string, note: string) => request<ConflictView>("POST", `/api/quality/conflicts/${enc(id)}/resolve`, { body: { note } }),
+    conflictToObjection: (id: string, reason?: string) => request<ObjectionDetail>("POST", `/api/quality/conflicts/${enc(id)}/objection`, { body: reason ? { reason } : {} }),
+  },
+  objections: {
+    raise: (body: RaiseObjectionInput) => request<ObjectionDetail>("POST", "/api/objections", { body }),
+    list: (q: { scope: ObjectionScope; status?: ObjectionStatus; datasetId?: string; limit?: number }) => request<{ items: ObjectionView[] }>("GET", "/api/objections", { query: q }),
+    get: (id: string) => request<ObjectionDetail>("GET", `/api/objections/${enc(id)}`),
+    accept: (id: string, note?: string) => request<ObjectionDetail>("POST", `/api/objections/${enc(id)}/accept`, { body: note ? { note } : {} }),
+    correct: (id: string, note: string, changes?: { key?: Record<string, string>; column: string; value: string | null }[]) =>
+      request<ObjectionDetail>("POST", `/api/objections/${enc(id)}/correct`, { body: changes ? { note, changes } : { note } }),
+    reject: (id: string, reason: string) => request<ObjectionDetail>("POST", `/api/objections/${enc(id)}/reject`, { body: { reason } }),
+    confirm: (id: string, note?: string) => request<ObjectionDetail>("POST", `/api/objections/${enc(id)}/confirm`, { body: note ? { note } : {} }),
+    dispute: (id: string, reason: string) => request<ObjectionDetail>("POST", `/api/objections/${enc(id)}/dispute`, { body: { reason } }),
+    decide: (id: string, decision: "uphold" | "reopen", note: string) => request<ObjectionDetail>("POST", `/api/objections/${enc(id)}/decide`, { body: { decision, note } }),
+  },
+  notifications: {
+    list: (q: { unread?: boolean; limit?: number } = {}) =>
+      request<{ items: NotificationView[]; unread: number }>("GET", "/api/notifications", { query: { unread: q.unread ? "true" : undefined, limit: q.limit } }),
+    read: (id: string) => request<{ ok: true }>("POST", `/api/notifications/${enc(id)}/read`, { body: {} }),
+    readAll: () => request<{ marked: number }>("POST", "/api/notifications/read-all", { body: {} }),
+  },
   ledger: {
     checkpoint: () => request<string>("GET", "/api/ledger/checkpoint", { as: "text" }),
     keys: () => request<LedgerKeys>("GET", "/api/ledger/keys"),
@@ -238,6 +373,7 @@ export const links = {
   template: "/api/catalog/template.xlsx",
   ledgerBundle: "/api/catalog/ledger-bundle",
   list: (kind: "responsibility" | "negative", format: "xlsx" | "csv") => `/api/catalog/lists/${kind}?format=${format}`,
+  objectionAttachment: (id: string) => `/api/objections/${enc(id)}/attachment`,
   exportEntries: (format: "xlsx" | "csv", q: Query = {}) => `/api/catalog/export${toQueryString({ ...q, format })}`,
 };
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, ApiError, type Vocab } from "./api.ts";
+import { api, ApiError, type JobView, type Vocab } from "./api.ts";
 
 export interface AsyncState<T> {
   data: T | undefined;
@@ -88,4 +88,43 @@ export function useVocab(): Vocab {
     };
   }, []);
   return v;
+}
+
+/**
+ * Follow a background job (GET /api/jobs/:id) until it ends: polls while it is queued or running,
+ * then calls `onDone` once with the final state.
+ */
+export function useJob(jobId: string | undefined, onDone?: (job: JobView) => void, intervalMs = 600): { job: JobView | undefined; error: ApiError | undefined } {
+  const [job, setJob] = useState<JobView>();
+  const [error, setError] = useState<ApiError>();
+  const doneRef = useRef(onDone);
+  doneRef.current = onDone;
+  useEffect(() => {
+    setJob(undefined);
+    setError(undefined);
+    if (!jobId) return;
+    let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      try {
+        const { job: j } = await api.jobs.get(jobId);
+        if (!alive) return;
+        setJob(j);
+        if (j.status === "succeeded" || j.status === "failed") {
+          doneRef.current?.(j);
+          return;
+        }
+      } catch (e) {
+        if (!alive) return;
+        setError(e instanceof ApiError ? e : new ApiError(0, { message: String(e) }));
+      }
+      timer = setTimeout(tick, intervalMs);
+    };
+    void tick();
+    return () => {
+      alive = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, [jobId, intervalMs]);
+  return { job, error };
 }

@@ -1,9 +1,10 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, Modal, Result, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from "antd";
-import { CheckOutlined, EditOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined, StopOutlined, SwapOutlined } from "@ant-design/icons";
+import { CheckOutlined, DatabaseOutlined, EditOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined, StopOutlined, SwapOutlined } from "@ant-design/icons";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api, ApiError, links, type EntryContent, type FieldChange, type VersionView } from "../api.ts";
 import { useAsync } from "../hooks.ts";
+import { useAuth } from "../auth.tsx";
 import { formatTime, useI18n, type MessageKey } from "../i18n.ts";
 import { ErrorAlert, GradeTag, OpenTag, ShareTag, StatusTag } from "../components/tags.tsx";
 
@@ -14,6 +15,7 @@ export default function EntryDetailPage() {
   const { t, term, lang, msg } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const { user } = useAuth();
   const res = useAsync(() => api.catalog.get(id), [id]);
   const versions = useAsync(() => api.catalog.versions(id).catch(() => ({ items: [] as VersionView[] })), [id, res.data?.entry.updatedAt]);
   const [busy, setBusy] = useState<string>();
@@ -86,6 +88,12 @@ export default function EntryDetailPage() {
     actions.push(
       <Button key="withdraw" danger icon={<StopOutlined />} onClick={() => setReasonFor("withdraw")}>
         {t("detail.withdraw")}
+      </Button>,
+    );
+  if (user && entry.status === "published")
+    actions.push(
+      <Button key="data" icon={<DatabaseOutlined />} onClick={() => navigate(`/data/${id}`)} data-testid="open-dataset">
+        {t("data.open")}
       </Button>,
     );
   actions.push(
