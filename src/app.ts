@@ -97,7 +97,7 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
     dir: config.lakeDir || (config.dataDir.startsWith("memory://") ? "memory://" : path.join(config.dataDir, "lake")),
     memoryLimit: config.duckdbMemory,
     ...(config.duckdbThreads ? { threads: config.duckdbThreads } : {}),
-    setup: duckdbMacros(),
+    setup: duckdbMacros({ temporary: true }),
   });
   const ingestUploadLimit = config.ingestUploadLimit;
   const jobs = createJobs(database.db, { onInternalError: (err, job) => log.error({ err, job }, "job failed with an internal error") });

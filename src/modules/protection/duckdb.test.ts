@@ -195,3 +195,24 @@ describe("DuckDB macros agree with the JS functions", () => {
     c2.closeSync();
   });
 });
+
+describe("installing the macros on many connections of one instance", () => {
+  // (Persistent macros created the same way fail with "Catalog write-write conflict", hence TEMP for the lake.)
+  test("TEMP macros can be created by concurrent connections of one instance", async () => {
+    const inst = await DuckDBInstance.create(":memory:", { threads: "1" });
+    const install = async (temporary: boolean) => {
+      // Every connection creates all macros at once.
+      let failures = 0;
+      await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const c = await inst.connect();
+          for (const m of duckdbMacros({ temporary })) await c.run(m).catch(() => failures++);
+          c.closeSync();
+        }),
+      );
+      return failures;
+    };
+    assert.equal(await install(true), 0);
+    inst.closeSync();
+  });
+});
