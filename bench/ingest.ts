@@ -5,7 +5,10 @@
  * registered), in UTF-8 and in GBK, and time DuckDB's own CSV → Parquet copy of the same UTF-8 file
  * in the same run as the baseline.
  *
- *   npm run bench -- ingest [--rows 10000000] [--dirty 0.001] [--no-gbk] [--keep]
+ *   npm run bench -- ingest [--rows 10000000] [--dirty 0.001] [--no-gbk] [--keep] [--upload]
+ *
+ * The load goes through `ingest.loadFile` (what `gongshu ingest load` and the demo seed use: the file is
+ * read in place); `--upload` streams it through `ingest.upload` (the HTTP path: copied to staging first).
  *
  * Baseline: `COPY (SELECT * FROM read_csv(file)) TO 'x.parquet'` on the lake's DuckDB (same threads and
  * memory limit), i.e. DuckDB's defaults: auto-detected types, snappy compression, no validation. For the
@@ -31,6 +34,8 @@ const ROWS = Number(arg("rows", "10000000"));
 const DIRTY = Number(arg("dirty", "0.001"));
 const GBK = !process.argv.includes("--no-gbk");
 const KEEP = process.argv.includes("--keep");
+/** --upload: stream the file through the HTTP upload path (copied to staging) instead of the CLI's in-place load. */
+const UPLOAD = process.argv.includes("--upload");
 const log = (s: string) => process.stdout.write(`${s}\n`);
 const mb = (b: number) => Math.round(b / 1048576);
 
@@ -87,6 +92,7 @@ async function main() {
   try {
     const { actor, entryId } = await setup(p);
     const listeners = p.services.ingest.scoringListeners;
+    log(`load path: ${UPLOAD ? "ingest.upload (streamed to staging)" : "ingest.loadFile (read in place, as the CLI)"}`);
     log(`lake: DuckDB memory_limit ${process.env.GONGSHU_DUCKDB_MEMORY || "1GB"}, threads ${process.env.GONGSHU_DUCKDB_THREADS || Math.min(4, os.availableParallelism())}; quality listeners registered: ${listeners}`);
 
     const load = async (file: string, name: string) => {
@@ -102,7 +108,9 @@ async function main() {
           await new Promise((res) => setTimeout(res, 50));
         }
       })();
-      const r = await measured(() => p.services.ingest.upload(actor, { entryId, body: fs.createReadStream(file), filename: name, mode: "skipBadRows", wait: true }));
+      const r = await measured(() => UPLOAD
+        ? p.services.ingest.upload(actor, { entryId, body: fs.createReadStream(file), filename: name, mode: "skipBadRows", wait: true })
+        : p.services.ingest.loadFile(actor, { entryId, path: file, filename: name, mode: "skipBadRows", wait: true }));
       watching = false;
       await watch;
       log(`  phases: ${phases.map((x, i) => `${x.phase} ${(((phases[i + 1]?.at ?? r.seconds * 1000) - x.at) / 1000).toFixed(2)}s`).join(", ")}`);
@@ -133,7 +141,7 @@ async function main() {
     log(`peak RSS: ${mb(peak)} MB (target < 1536 MB); process maxRSS ${mb(process.resourceUsage().maxRSS * 1024)} MB`);
     const figures = {
       bench: "ingest", rows: ROWS, rowsPerSec: Math.round(ROWS / u.seconds), duckdbRowsPerSec: Math.round(ROWS / base.seconds), ratio: Number(ratio.toFixed(3)),
-      peakRssMb: mb(peak), seconds: Number(u.seconds.toFixed(2)), duckdbSeconds: Number(base.seconds.toFixed(2)), badRows: u.badRows, scoring: u.scored ? "ran" : listeners ? "failed" : "no listener registered",
+      peakRssMb: mb(peak), path: UPLOAD ? "upload" : "loadFile", seconds: Number(u.seconds.toFixed(2)), duckdbSeconds: Number(base.seconds.toFixed(2)), badRows: u.badRows, scoring: u.scored ? "ran" : listeners ? "failed" : "no listener registered",
       ...(gbkFig ? { gbk: gbkFig } : {}),
     };
     log(JSON.stringify(figures));

@@ -70,7 +70,7 @@ export function registerIngestCommands(program: Command) {
         const actor = await actorFor(p, o.as);
         const entryId = await entryIdOf(p, o.entry);
         const size = fs.statSync(file).size;
-        const started = p.services.ingest.upload(actor, { entryId, body: fs.createReadStream(file), filename: path.basename(file), mode: o.skipBadRows ? "skipBadRows" : "all-or-nothing", wait: true });
+        const started = p.services.ingest.loadFile(actor, { entryId, path: file, filename: path.basename(file), mode: o.skipBadRows ? "skipBadRows" : "all-or-nothing", wait: true });
         // Follow the job as the web UI does: its phase and progress, on a bar.
         let bar: ReturnType<typeof progressBar> | null = null;
         let phase = "";

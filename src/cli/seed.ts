@@ -108,8 +108,8 @@ async function seedDatasets(
     const bar = o.progress ? progressBar("装载示范数据集 loading demo datasets", DEMO_DATASETS.length) : null;
     for (const [i, def] of DEMO_DATASETS.entries()) {
       const f = files[def.key];
-      const r = await ingest.upload(o.actors.get(def.orgKey)!, {
-        entryId: entryIds.get(def.key)!, body: fs.createReadStream(f.path), filename: path.basename(f.path), mode: "skipBadRows", wait: true,
+      const r = await ingest.loadFile(o.actors.get(def.orgKey)!, {
+        entryId: entryIds.get(def.key)!, path: f.path, filename: path.basename(f.path), mode: "skipBadRows", wait: true,
       });
       if (r.job.status !== "succeeded") throw new Error(`demo dataset ${def.key} did not load: ${r.job.error?.message ?? r.job.status}`);
       const snap = await ingest.current(r.datasetId);

@@ -326,6 +326,24 @@ export function createIngestService(deps: IngestDeps) {
       return { job: view, datasetId: ds.id };
     },
 
+    /**
+     * Load a file of the server's own file system in place (the CLI `gongshu ingest load`, the demo
+     * seed, bench/ingest): the same job and pipeline as an upload, without copying the file to staging
+     * first (work files still go to the job's staging folder; the file itself is only read).
+     */
+    async loadFile(actor: Actor, input: { entryId: string; path: string; filename?: string; mode: LoadMode; wait?: boolean }): Promise<{ job: JobView; datasetId: string }> {
+      const { ds, entry } = await ensureDataset(actor, input.entryId, "ingest.dataset.load");
+      const file = path.resolve(input.path);
+      const filename = (input.filename ?? path.basename(file)).slice(0, 300);
+      const st = await fs.promises.stat(file).catch(() => null);
+      if (!st?.isFile()) throw new NotFoundError({ field: "path", message: `文件「${filename}」不存在或不是普通文件`, messageEn: `The file "${filename}" does not exist or is not a regular file` });
+      const job = await jobs.create({ kind: "ingest.load", subject: ds.id, ownerUserId: userOf(actor), ownerOrgId: actor.kind === "user" ? actor.orgId : null, message: filename });
+      await fs.promises.mkdir(stagingDir(lake.dir, job.id), { recursive: true });
+      const done = launchLoad(job, ds, entry, { file, filename, mode: input.mode, actorUserId: userOf(actor), source: `file:${filename}` });
+      const view = input.wait ? await done : (await jobs.get(job.id))!;
+      return { job: view, datasetId: ds.id };
+    },
+
     async job(actor: Actor, jobId: string): Promise<JobView> {
       return jobRef(actor, jobId);
     },

@@ -5,6 +5,7 @@ import { InvalidError, NotFoundError } from "../../core/errors.ts";
 import type { JobContext, Jobs, JobView } from "../../core/jobs.ts";
 import type { Lake } from "../../core/lake.ts";
 import type { Actor } from "../policy/index.ts";
+import { extractPostgres } from "./connectors/postgres.ts";
 import { removeQuietly, stagingDir } from "./files.ts";
 import { runPipeline } from "./pipeline.ts";
 import type { SnapshotColumn, SnapshotInfo, SourceBody, SourceView } from "./schema.ts";
@@ -17,18 +18,9 @@ import type { EntryInfo } from "./service.ts";
  * URL holds the password: it is stored, never logged, never answered (redacted by `presentSource`).
  */
 
-/** The connector contract (src/modules/ingest/connectors/postgres.ts, written by the protection part). */
-export interface PgSourceSpec { url: string; table?: string; query?: string; incrementalColumn?: string; since?: string | null; batchSize?: number }
-type ExtractPostgres = (spec: PgSourceSpec, outFile: string, opts?: { signal?: AbortSignal; onProgress?(rows: number): void }) => Promise<{ rows: number; columns: string[]; maxIncremental: string | null }>;
-
-const CONNECTOR_MODULE = "./connectors/postgres.ts";
+type ExtractPostgres = typeof extractPostgres;
 async function connector(): Promise<ExtractPostgres> {
-  try {
-    const m = (await import(/* @vite-ignore */ CONNECTOR_MODULE)) as { extractPostgres: ExtractPostgres };
-    return m.extractPostgres;
-  } catch {
-    throw new InvalidError({ field: "source", message: "PostgreSQL 连接器尚未安装", messageEn: "The PostgreSQL connector is not installed" });
-  }
+  return extractPostgres;
 }
 
 /** Hours between scheduled runs, by 更新周期; null = by hand only. 实时 is polled hourly. */

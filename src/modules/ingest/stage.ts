@@ -3,7 +3,6 @@ import { isUtf8 } from "node:buffer";
 import { pipeline } from "node:stream/promises";
 import { Transform, type Readable } from "node:stream";
 import ExcelJS from "exceljs";
-import iconv from "iconv-lite";
 import { parse as parseCsvSync } from "csv-parse/sync";
 import { DomainError, InvalidError } from "../../core/errors.ts";
 
@@ -92,19 +91,44 @@ function utf8Cut(buf: Buffer): number {
   return end;
 }
 
-/** Is the whole file valid UTF-8? Streams it; answers the byte offset of the first bad chunk. */
-async function checkUtf8(file: string, start: number): Promise<{ ok: true } | { ok: false; offset: number }> {
-  let carry = Buffer.alloc(0);
-  let offset = start;
-  for await (const chunk of fs.createReadStream(file, { start, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const cut = utf8Cut(buf);
-    if (!isUtf8(buf.subarray(0, cut))) return { ok: false, offset };
-    carry = Buffer.from(buf.subarray(cut));
-    offset += cut;
+/**
+ * Is the file UTF-8, judged from samples: the first MiB and the last 64 KiB (cut at character
+ * boundaries). A bad byte further in is caught by DuckDB's own UTF-8 check while it reads the file
+ * (see pipeline.ts: it becomes the same "wrong encoding" error), so no whole-file pass is needed.
+ */
+async function sampleUtf8(file: string, start: number): Promise<{ ok: true } | { ok: false; offset: number }> {
+  const size = (await fs.promises.stat(file)).size;
+  const fh = await fs.promises.open(file, "r");
+  try {
+    const headLen = Math.min(size - start, 1 << 20);
+    const h = Buffer.alloc(Math.max(0, headLen));
+    const { bytesRead } = await fh.read(h, 0, h.length, start);
+    const hb = h.subarray(0, bytesRead);
+    const cut = bytesRead < size - start ? utf8Cut(hb) : hb.length;
+    if (!isUtf8(hb.subarray(0, cut))) return { ok: false, offset: start };
+    const tailStart = Math.max(start + bytesRead, size - 65536);
+    if (tailStart < size) {
+      const t = Buffer.alloc(size - tailStart);
+      const r = await fh.read(t, 0, t.length, tailStart);
+      let i = 0;
+      while (i < Math.min(3, r.bytesRead) && (t[i] & 0xc0) === 0x80) i++; // skip a split character's tail
+      if (!isUtf8(t.subarray(i, r.bytesRead))) return { ok: false, offset: tailStart };
+    }
+    return { ok: true };
+  } finally {
+    await fh.close();
   }
-  if (carry.length && !isUtf8(carry)) return { ok: false, offset };
-  return { ok: true };
+}
+
+/** The message of a file that is neither UTF-8 nor GBK/GB18030, naming the line when known. */
+export function encodingError(filename: string, line?: number): InvalidError {
+  const at = line ? `（第 ${line} 行有无法解码的字节）` : "";
+  const atEn = line ? ` (undecodable bytes on line ${line})` : "";
+  return fileError(
+    `「${filename}」的编码无法识别：既不是有效的 UTF-8，也不是 GBK/GB18030${at}。请另存为 UTF-8 或 GBK 编码的 CSV 后再上传`,
+    `Cannot tell the encoding of "${filename}": it is neither valid UTF-8 nor GBK/GB18030${atEn}; save it as UTF-8 or GBK CSV and retry`,
+    line ? { line } : undefined,
+  );
 }
 
 function looksBinary(h: Buffer): boolean {
@@ -117,26 +141,34 @@ function looksBinary(h: Buffer): boolean {
   return ctl > Math.max(2, s.length * 0.01);
 }
 
-/** Transcode a file to UTF-8 (streamed). Fails on the first undecodable sequence, naming its line. */
+/**
+ * Transcode a file to UTF-8 (streamed, 1 MiB chunks, so little garbage piles up before DuckDB takes its memory) with the runtime's WHATWG TextDecoder (ICU:
+ * about 3× faster than iconv-lite). Fails on the first undecodable sequence, naming its line.
+ */
 async function transcode(file: string, out: string, encoding: "gb18030" | "utf-16le", skip: number, filename: string): Promise<void> {
+  const dec = new TextDecoder(encoding);
+  const ws = fs.createWriteStream(out, { flags: "wx", highWaterMark: 1 << 20 });
   let line = 1;
-  const check = new Transform({
-    transform(chunk: string | Buffer, _enc, cb) {
-      const s = typeof chunk === "string" ? chunk : chunk.toString("utf8");
-      const bad = s.indexOf("\ufffd");
-      if (bad >= 0) {
-        const l = line + (s.slice(0, bad).match(/\n/g)?.length ?? 0);
-        return cb(fileError(
-          `「${filename}」的编码无法识别：既不是有效的 UTF-8，也不是 GBK/GB18030（第 ${l} 行有无法解码的字节）。请另存为 UTF-8 或 GBK 编码的 CSV 后再上传`,
-          `Cannot tell the encoding of "${filename}": it is neither valid UTF-8 nor GBK/GB18030 (undecodable bytes on line ${l}); save it as UTF-8 or GBK CSV and retry`,
-          { line: l },
-        ));
-      }
-      line += s.match(/\n/g)?.length ?? 0;
-      cb(null, Buffer.from(s, "utf8"));
-    },
-  });
-  await pipeline(fs.createReadStream(file, { start: skip, highWaterMark: 1 << 20 }), iconv.decodeStream(encoding), check, fs.createWriteStream(out, { flags: "wx" }));
+  const put = async (s: string) => {
+    const bad = s.indexOf("\ufffd");
+    if (bad >= 0) throw encodingError(filename, line + countNewlines(s, bad));
+    line += countNewlines(s, s.length);
+    if (!ws.write(Buffer.from(s, "utf8"))) await new Promise<void>((r) => ws.once("drain", () => r()));
+  };
+  try {
+    for await (const chunk of fs.createReadStream(file, { start: skip, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) await put(dec.decode(chunk, { stream: true }));
+    await put(dec.decode());
+  } catch (err) {
+    ws.destroy();
+    throw err;
+  }
+  await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}
+
+function countNewlines(s: string, end: number): number {
+  let n = 0;
+  for (let i = s.indexOf("\n"); i >= 0 && i < end; i = s.indexOf("\n", i + 1)) n++;
+  return n;
 }
 
 /** The delimiter of the header line: the most frequent of , ; tab | outside quotes. */
@@ -186,7 +218,7 @@ export async function prepareCsv(file: string, stagingDir: string, filename: str
     if (looksBinary(h))
       throw fileError(`无法读取「${filename}」：不是 CSV 文本文件，也不是 xlsx、JSON 或 Parquet 文件`, `Cannot read "${filename}": it is not a CSV text file, nor xlsx, JSON or Parquet`);
     const bom = h[0] === 0xef && h[1] === 0xbb && h[2] === 0xbf;
-    const utf8 = await checkUtf8(file, bom ? 3 : 0);
+    const utf8 = await sampleUtf8(file, bom ? 3 : 0);
     if (utf8.ok) encoding = "utf-8";
     else {
       if (bom) {

@@ -124,10 +124,15 @@ function errorExpr(c: SnapshotColumn, v: string, t: string): string {
   return whens.length ? `(CASE ${whens.join(" ")} END)` : "CAST(NULL AS VARCHAR)";
 }
 
+/** Separators inside the `_e` cell of a bad row: between cells, and between index / code / raw value. */
+const CELL_SEP = "chr(30)";
+const PART_SEP = "chr(31)";
+
 /**
- * The SELECT that types and checks every row of `source` in one streaming pass: c<i> typed, e<i> error
- * code, r<i> the raw value of a bad cell (NULL otherwise, so it costs nearly nothing), and `__src_row`
- * when the source carries its own row numbers (`rowExpr`). The caller COPYs it to a staging Parquet file.
+ * The SELECT that types and checks every row of `source` in one streaming pass: c<i> typed, and one
+ * `_e` column, NULL for a good row (so it costs nearly nothing to store), else the row's bad cells as
+ * `i␟code␟raw` joined by ␞ (raw = the first 50 characters of the value). `__src_row` when the source
+ * carries its own row numbers (`rowExpr`). The caller COPYs it to a staging Parquet file.
  */
 export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: string): string {
   const inner = plan.columns.map((_c, i) => {
@@ -135,19 +140,20 @@ export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: stri
     return `${f === null ? "CAST(NULL AS VARCHAR)" : `NULLIF(CAST(${id(f)} AS VARCHAR), '')`} AS v${i}`;
   });
   const typed = plan.columns.map((c, i) => `${typedExpr(c, `v${i}`)} AS t${i}`);
-  const outer = plan.columns.flatMap((c, i) => [`t${i} AS c${i}`, `${errorExpr(c, `v${i}`, `t${i}`)} AS e${i}`]);
-  const raw = plan.columns.map((_c, i) => `CASE WHEN e${i} IS NOT NULL THEN left(v${i}, 50) END AS r${i}`);
+  const errs = plan.columns.map((c, i) => `${errorExpr(c, `v${i}`, `t${i}`)} AS e${i}`);
+  const anyBad = plan.columns.map((_c, i) => `e${i} IS NOT NULL`).join(" OR ") || "false";
+  const cells = plan.columns.map((_c, i) => `CASE WHEN e${i} IS NOT NULL THEN '${i}' || ${PART_SEP} || e${i} || ${PART_SEP} || coalesce(left(v${i}, 50), '') END`);
   const keepRow = rowExpr ? "__src_row, " : "";
-  return `SELECT ${keepRow}${plan.columns.map((_c, i) => `c${i}, e${i}`).join(", ")}, ${raw.join(", ")} FROM (
-      SELECT ${keepRow}${outer.join(", ")}, ${plan.columns.map((_c, i) => `v${i}`).join(", ")} FROM (
+  return `SELECT ${keepRow}${plan.columns.map((_c, i) => `t${i} AS c${i}`).join(", ")}, CASE WHEN ${anyBad} THEN concat_ws(${CELL_SEP}, ${cells.join(", ")}) END AS _e FROM (
+      SELECT *, ${errs.join(", ")} FROM (
         SELECT ${keepRow}v.*, ${typed.join(", ")} FROM (SELECT ${rowExpr ? `${rowExpr} AS __src_row, ` : ""}${inner.join(", ")} FROM ${source}) v
       )
     )`;
 }
 
 /** SQL condition: the staged row has no error. */
-export function goodRowSql(plan: ColumnPlan): string {
-  return plan.columns.map((_c, i) => `e${i} IS NULL`).join(" AND ") || "true";
+export function goodRowSql(_plan: ColumnPlan): string {
+  return "_e IS NULL";
 }
 
 const MESSAGES: Record<string, (c: SnapshotColumn) => [string, string]> = {
@@ -196,10 +202,14 @@ export async function buildReport(
   const cols = plan.columns;
   const fileName = (i: number) => plan.source[i] ?? cols[i].name;
   const keyIdx = cols.map((col, i) => (col.key ? i : -1)).filter((i) => i >= 0);
+  // One aggregate: rows, bad rows, and whether the keys are unique. Distinct 64-bit hashes as many as
+  // keys prove the keys distinct; fewer (duplicates, or a hash collision) → the exact group-by below.
+  const notNull = keyIdx.map((i) => `c${i} IS NOT NULL`).join(" AND ");
+  const keyHash = keyIdx.length === 1 ? `hash(c${keyIdx[0]})` : `hash(${keyIdx.map((i) => `c${i}`).join(", ")})`;
+  const agg = (await c.runAndReadAll(`SELECT count(*) AS total, count(_e) AS bad${keyIdx.length ? `, count(*) FILTER (WHERE ${notNull}) AS keyed, count(DISTINCT ${keyHash}) FILTER (WHERE ${notNull}) AS distinct_keys` : ""} FROM staged`)).getRowObjectsJson()[0] as Record<string, string | number>;
   let hasDups = false;
-  if (keyIdx.length) {
+  if (keyIdx.length && Number(agg.keyed) !== Number(agg.distinct_keys)) {
     const k = keyIdx.map((i) => `c${i}`).join(", ");
-    const notNull = keyIdx.map((i) => `c${i} IS NOT NULL`).join(" AND ");
     await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
       SELECT __row FROM (
         SELECT __row, row_number() OVER (PARTITION BY ${k} ORDER BY __row) AS rn
@@ -207,35 +217,32 @@ export async function buildReport(
       ) WHERE rn > 1`);
     hasDups = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]) > 0;
   }
-  const good = goodRowSql(plan);
-  const aggs = [
-    "count(*) AS total",
-    `count(*) FILTER (WHERE NOT (${good})${hasDups ? " OR __row IN (SELECT __row FROM dups)" : ""}) AS bad`,
-    ...cols.flatMap((_col, i) => ["required", "type", "too_long", "code_list"].map((code) => `count(*) FILTER (WHERE e${i} = '${code}') AS "${i}:${code}"`)),
-  ];
-  const row = (await c.runAndReadAll(`SELECT ${aggs.join(", ")} FROM staged`)).getRowObjectsJson()[0] as Record<string, string | number>;
-  const total = Number(row.total);
-  let bad = Number(row.bad);
+  const total = Number(agg.total);
+  let bad = Number(agg.bad);
+  if (hasDups) bad = Number((await c.runAndReadAll("SELECT count(*) FROM staged WHERE _e IS NOT NULL OR __row IN (SELECT __row FROM dups)")).getRows()[0][0]);
   const counts: ValidationReport["counts"] = [];
-  for (const [k, v] of Object.entries(row)) {
-    if (!k.includes(":") || Number(v) === 0) continue;
-    const [i, code] = k.split(":");
-    counts.push({ column: fileName(Number(i)), code, count: Number(v) });
+  if (Number(agg.bad) > 0) {
+    const cc = await c.runAndReadAll(`SELECT CAST(split_part(x, chr(31), 1) AS INTEGER) AS i, split_part(x, chr(31), 2) AS code, count(*) AS n
+      FROM (SELECT unnest(string_split(_e, chr(30))) AS x FROM staged WHERE _e IS NOT NULL) GROUP BY ALL ORDER BY i, code`);
+    const order = ["required", "type", "too_long", "code_list"];
+    const rows = cc.getRowObjectsJson() as { i: number; code: string; n: string }[];
+    rows.sort((a, b) => Number(a.i) - Number(b.i) || order.indexOf(a.code) - order.indexOf(b.code));
+    for (const r of rows) counts.push({ column: fileName(Number(r.i)), code: r.code, count: Number(r.n) });
   }
   const errors: RowError[] = [];
   const msg = (col: SnapshotColumn, code: string) => MESSAGES[code](col);
   // The first bad cells in row order.
-  const badCells = await c.runAndReadAll(
-    `SELECT __row, ${cols.map((_col, i) => `e${i}, r${i}`).join(", ")} FROM staged WHERE NOT (${good}) ORDER BY __row LIMIT ${MAX_DETAILED_ERRORS}`,
-  );
-  for (const r of badCells.getRowObjectsJson() as Record<string, string | null>[]) {
-    cols.forEach((col, i) => {
-      const code = r[`e${i}`];
-      if (!code) return;
-      const [m, en] = msg(col, code);
-      const raw = r[`r${i}`];
-      errors.push({ row: info.rowOffset(Number(r.__row)), column: fileName(i), code, message: m, messageEn: en, ...(raw != null && !col.sensitive ? { value: raw } : {}) });
-    });
+  if (Number(agg.bad) > 0) {
+    const badCells = await c.runAndReadAll(`SELECT __row, _e FROM staged WHERE _e IS NOT NULL ORDER BY __row LIMIT ${MAX_DETAILED_ERRORS}`);
+    for (const r of badCells.getRowObjectsJson() as { __row: string; _e: string }[]) {
+      for (const cell of r._e.split("\u001e")) {
+        const [is, code, raw] = cell.split("\u001f");
+        const i = Number(is);
+        const col = cols[i];
+        const [m, en] = msg(col, code);
+        errors.push({ row: info.rowOffset(Number(r.__row)), column: fileName(i), code, message: m, messageEn: en, ...(raw !== undefined && raw !== "" && !col.sensitive ? { value: raw } : {}) });
+      }
+    }
   }
   if (hasDups) {
     const keyCol = keyIdx.map((i) => fileName(i)).join("+");

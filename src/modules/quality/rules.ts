@@ -183,9 +183,18 @@ export interface CompiledScan {
   sql: string;
   /** Turn the one result row into per-rule counts (timeliness is not computed by SQL: absent here). */
   read(row: Record<string, unknown>): { rowCount: number; counts: Map<string, { evaluated: number; failed: number }> };
+  /**
+   * Follow-up aggregates for what the main scan could only bound: a uniqueness rule counted by distinct
+   * 64-bit hashes that came out short (duplicates, or — very rarely — a hash collision) is counted exactly.
+   */
+  followUps(counts: Map<string, { evaluated: number; failed: number }>, rowCount: number): { id: string; sql: string; evaluated: number }[];
 }
 
-/** Every rule of the dataset in one aggregate scan of `source` (e.g. read_parquet('…')). */
+/**
+ * Every rule of the dataset in one aggregate scan of `source` (e.g. read_parquet('…')). Uniqueness
+ * is counted over hash(key) (integers: far cheaper than distinct strings; as many distinct hashes as
+ * keys proves the keys distinct; fewer are re-counted exactly by `followUps`).
+ */
 export function compileScan(source: string, cols: QColumn[], rules: BoundRule[], today: string): CompiledScan {
   const byName = new Map(cols.map((c) => [c.name, c]));
   const sel: string[] = ["count(*) AS n"];
@@ -200,6 +209,9 @@ export function compileScan(source: string, cols: QColumn[], rules: BoundRule[],
     return a;
   };
   const plan = new Map<string, { evaluated: string; failed: string; failedIsDistinct?: boolean }>();
+  const uniques: { id: string; names: string[]; exactSql: string }[] = [];
+  const dupRows: string[] = [];
+  const rowHash = `hash(row(${cols.map((c) => qid(c.name)).join(", ")}))`;
   rules.forEach((r, i) => {
     const s = r.spec;
     if (s.kind === "timeliness") return;
@@ -213,11 +225,13 @@ export function compileScan(source: string, cols: QColumn[], rules: BoundRule[],
       if (names.some((n) => !byName.has(n))) return;
       const all = names.map((n) => colExpr(byName.get(n)!).present).join(" AND ");
       const tuple = names.length === 1 ? qid(names[0]) : `row(${names.map(qid).join(", ")})`;
-      sel.push(`count(*) FILTER (WHERE ${all}) AS e${i}`, `count(DISTINCT ${tuple}) FILTER (WHERE ${all}) AS ${f}`);
+      sel.push(`count(*) FILTER (WHERE ${all}) AS e${i}`, `count(DISTINCT hash(${tuple})) FILTER (WHERE ${all}) AS ${f}`);
       plan.set(r.id, { evaluated: `e${i}`, failed: f, failedIsDistinct: true });
+      uniques.push({ id: r.id, names, exactSql: `SELECT count(DISTINCT ${tuple}) FILTER (WHERE ${all}) AS d FROM ${source}` });
     } else if (s.kind === "duplicateRows") {
-      sel.push(`count(DISTINCT hash(row(${cols.map((c) => qid(c.name)).join(", ")}))) AS ${f}`);
+      sel.push(`count(DISTINCT ${rowHash}) AS ${f}`);
       plan.set(r.id, { evaluated: "n", failed: f, failedIsDistinct: true });
+      dupRows.push(r.id);
     } else if (s.kind === "compare") {
       const l = byName.get(s.left), rr = byName.get(s.right);
       if (!l || !rr) return;
@@ -239,6 +253,15 @@ export function compileScan(source: string, cols: QColumn[], rules: BoundRule[],
         counts.set(id, { evaluated, failed: p.failedIsDistinct ? evaluated - num(p.failed) : num(p.failed) });
       }
       return { rowCount: num("n"), counts };
+    },
+    followUps(counts, rowCount) {
+      const out: { id: string; sql: string; evaluated: number }[] = [];
+      for (const u of uniques) {
+        const k = counts.get(u.id)!;
+        if (k.failed > 0) out.push({ id: u.id, sql: u.exactSql.replace("AS d", "AS d"), evaluated: k.evaluated });
+      }
+      void rowCount;
+      return out;
     },
   };
 }

@@ -70,7 +70,16 @@ export function createScoringService(deps: QualityDeps) {
     const srcRn = `read_parquet(${qlit(snap.path)}, file_row_number = true)`;
     const scan = compileScan(src, snap.columns, rules, today);
     progress(`质量评分：扫描 ${snap.rowCount} 行，${rules.length} 条规则`);
-    const { rowCount, counts } = await deps.lake.run(async (c) => (await ensureMacros(c), scan.read(((await c.runAndReadAll(scan.sql)).getRowObjectsJson() as Record<string, unknown>[])[0])));
+    const { rowCount, counts } = await deps.lake.run(async (c) => {
+      await ensureMacros(c);
+      const res = scan.read(((await c.runAndReadAll(scan.sql)).getRowObjectsJson() as Record<string, unknown>[])[0]);
+      // Exact distinct counts, only where the hashed count could not settle the rule (see compileScan).
+      for (const f of scan.followUps(res.counts, res.rowCount)) {
+        const d = Number(((await c.runAndReadAll(f.sql)).getRowObjectsJson()[0] as { d: unknown }).d);
+        res.counts.set(f.id, { evaluated: f.evaluated, failed: f.evaluated - d });
+      }
+      return res;
+    });
     const samples = new Map<string, SampleRow[]>();
     const mask = maskers(meta, snap.columns);
     const keys = snap.columns.filter((c) => c.key).map((c) => c.name);
