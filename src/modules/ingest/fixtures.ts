@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import iconv from "iconv-lite";
+import { mulberry32 } from "../../demo/generator.ts";
 
 /**
  * Test doubles of the ingest module (tests, the crash test and bench/ingest): the data items of a
@@ -20,17 +21,8 @@ export const PERSON_ITEMS = [
 
 export const PERSON_HEADER = PERSON_ITEMS.map((i) => i.name);
 
-/** Small deterministic PRNG. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG (the demo generator's mulberry32). */
+export const rng = mulberry32;
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = "10X98765432";

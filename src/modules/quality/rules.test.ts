@@ -7,18 +7,11 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { bindRules, compileDuplicateSamples, compileSamples, compileScan, defaultRules, DATASET, qlit, type QColumn } from "./rules.ts";
 import { dimensionScores, overallScore, ratio, timeliness } from "./scoring.ts";
 import { addWorkingDays } from "./workdays.ts";
-import { corrupt, FALLBACK_MACROS, idCard, uscc } from "./testing/fixtures.ts";
+import { corrupt, idCard, uscc } from "./testing/fixtures.ts";
+import { duckdbMacros } from "../protection/index.ts";
 import { DEFAULT_WEIGHTS } from "./schema.ts";
 
-/** The protection module's macros when it exists, else the fallback copy. */
-async function macros(): Promise<string[]> {
-  const spec = "../protection/index.ts";
-  try {
-    const m = await import(spec);
-    if (typeof m.duckdbMacros === "function") return m.duckdbMacros();
-  } catch {}
-  return FALLBACK_MACROS;
-}
+const macros = async () => duckdbMacros({ temporary: true });
 
 const COLS: QColumn[] = [
   { name: "公民身份号码", type: "字符型", duckType: "VARCHAR", key: true, sensitive: true, required: true, length: 18 },

@@ -8,7 +8,6 @@ import {
   type ReportResponse, type RuleResult, type RunView, type SampleRow,
 } from "./schema.ts";
 import { dimensionScores, freshness, meanDimensions, overallScore, ratio, shanghaiDate, timeliness } from "./scoring.ts";
-import { ensureMacros } from "./macros.ts";
 import { json, qualityDb, type QualityTables } from "./store.ts";
 
 type RunRow = QualityTables["quality_runs"];
@@ -71,7 +70,6 @@ export function createScoringService(deps: QualityDeps) {
     const scan = compileScan(src, snap.columns, rules, today);
     progress(`质量评分：扫描 ${snap.rowCount} 行，${rules.length} 条规则`);
     const { rowCount, counts } = await deps.lake.run(async (c) => {
-      await ensureMacros(c);
       const res = scan.read(((await c.runAndReadAll(scan.sql)).getRowObjectsJson() as Record<string, unknown>[])[0]);
       // Exact distinct counts, only where the hashed count could not settle the rule (see compileScan).
       for (const f of scan.followUps(res.counts, res.rowCount)) {
@@ -93,7 +91,7 @@ export function createScoringService(deps: QualityDeps) {
       progress("质量评分：抽取问题样例");
       const s = compileSamples(srcRn, snap.columns, failingRowRules, today, samplesPerRule);
       if (s) {
-        const rows = await deps.lake.run(async (c) => (await ensureMacros(c), (await c.runAndReadAll(s.sql)).getRowObjectsJson() as Record<string, unknown>[]));
+        const rows = await deps.lake.run(async (c) => (await c.runAndReadAll(s.sql)).getRowObjectsJson() as Record<string, unknown>[]);
         for (const row of rows) {
           const r = failingRowRules[Number(row.__rule)];
           const cols = r.spec.kind === "compare" ? [r.spec.left, r.spec.right] : [r.column];

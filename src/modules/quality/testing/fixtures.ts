@@ -16,4 +16,3 @@ export function uscc(body17: string): string {
 /** Break the check character of a valid identifier. */
 export const corrupt = (v: string) => v.slice(0, 17) + (v[17] === "1" ? "2" : "1");
 
-export { FALLBACK_MACROS } from "../macros.ts";
