@@ -118,6 +118,16 @@ describe(`ingest: loads, validation, versions, rollback, diff, preview, jobs (${
     assert.equal(ok.json().job.result.rowCount, 2);
     assert.equal(ok.json().job.result.report.goodRows, 2);
     assert.equal(await current(), before + 1);
+    // The snapshot is exactly the good rows: the bad ones and the later duplicate key are not part of it
+    // (for every reader: the relation, the preview and the diff).
+    const snap = (await t.platform.services.ingest.current(datasetId))!;
+    assert.ok(snap.layout.deletes, "the duplicate key is listed in a deletes file");
+    const keys = await t.platform.lake.run(async (c) => (await c.runAndReadAll(`SELECT "公民身份号码" AS k FROM ${snap.sql}`)).getRowObjectsJson().map((x) => x.k));
+    assert.deepEqual(keys, [rows[0][0], rows[9][0]]);
+    const pv = await call(t.app, { url: `/api/datasets/${datasetId}/rows?pageSize=50`, cookie: officer });
+    assert.equal(pv.statusCode, 200, pv.body);
+    assert.deepEqual(pv.json().rows.map((x: Record<string, unknown>) => x["公民身份号码"]), keys);
+    assert.equal(pv.json().total, 2);
   });
 
   test("XLSX (streamed), JSON array, NDJSON and Parquet load", async () => {
@@ -142,7 +152,7 @@ describe(`ingest: loads, validation, versions, rollback, diff, preview, jobs (${
 
     const snap = (await t.platform.services.ingest.current(datasetId))!;
     const pq = path.join(tmp, "x.parquet");
-    await t.platform.lake.run((c) => c.run(`COPY (SELECT * FROM read_parquet('${snap.path}')) TO '${pq}' (FORMAT parquet)`));
+    await t.platform.lake.run((c) => c.run(`COPY (SELECT * FROM ${snap.sql}) TO '${pq}' (FORMAT parquet)`));
     const p = await upload(fs.readFileSync(pq), "", officer, "x.parquet");
     assert.equal(p.statusCode, 201, p.body);
     assert.equal(p.json().job.result.report.format, "parquet");

@@ -6,12 +6,15 @@ import { sqlIdent as id, sqlString as str, type Lake } from "../../core/lake.ts"
 import type { JobProgress } from "../../core/jobs.ts";
 import type { DataItem } from "../catalog/index.ts";
 import { detectFormat, encodingError, fileError, prepareCsv, xlsxToNdjson, type FileFormat } from "./stage.ts";
-import { buildReport, goodRowSql, planColumns, validatedSelect, type ColumnPlan, type RejectRow } from "./validate.ts";
-import type { LoadMode, SnapshotColumn, ValidationReport } from "./schema.ts";
+import { buildReport, planColumns, SRC_ROW_COLUMN, validatedSelect, type ColumnPlan, type RejectRow } from "./validate.ts";
+import { snapshotSql } from "./queries.ts";
+import type { LoadMode, SnapshotColumn, SnapshotLayout, ValidationReport } from "./schema.ts";
 
 /**
- * One load, from a staged upload to a typed Parquet file in the staging folder:
- * detect → (transcode / convert) → type and check every row in DuckDB → report → write the good rows.
+ * One load, from a staged upload to a typed Parquet snapshot file in the staging folder:
+ * detect → (transcode / convert) → type, check and write every row in ONE DuckDB pass → report.
+ * The file keeps the bad rows (marked in `__gs_err`) so it is written once; readers see only the
+ * good ones through `snapshotSql`, and duplicate keys after the first go to a small deletes file.
  * In "all-or-nothing" mode any error refuses the load (InvalidError with the report as details).
  */
 export interface PipelineInput {
@@ -25,23 +28,26 @@ export interface PipelineInput {
   progress(p: JobProgress): void;
   /** Known format (connector output is NDJSON). */
   format?: FileFormat;
-  /** Incremental load: rows of this snapshot whose key is not in the new rows are kept. */
-  base?: { path: string; columns: SnapshotColumn[] };
+  /** Incremental load: rows of this snapshot (its `snapshotSql` relation) whose key is not in the new rows are kept. */
+  base?: { sql: string; columns: SnapshotColumn[]; validated: boolean };
 }
 
 export interface PipelineResult {
   report: ValidationReport;
+  /** The snapshot file, in the staging folder. */
   parquet: string;
+  /** Rows of the snapshot (the file's good rows less `deletes`). */
   rowCount: number;
   columns: SnapshotColumn[];
+  layout: SnapshotLayout;
+  /** Every row passed the entry's validation and the keys are unique. */
+  validated: boolean;
 }
 
 /**
- * Compression: the staging file is read once, right after it is written, so it is written uncompressed
- * (cheapest); the snapshot is kept for versions and rollback, so zstd (about 30% smaller than snappy,
- * read as fast; measured in bench/ingest).
+ * Compression of the snapshot: zstd (about 30% smaller than snappy, read as fast; measured in
+ * bench/ingest). The file is written once, in the validating pass.
  */
-const STAGE_COMPRESSION = "uncompressed";
 const SNAPSHOT_COMPRESSION = "zstd";
 
 /** Run a long statement while reporting DuckDB's own progress. */
@@ -75,7 +81,7 @@ function duckMessage(err: unknown): string {
 interface Source {
   /** A table function call (no alias). */
   sql: string;
-  /** The row number carried from the source (xlsx rows, parquet rows); else the validated file's row order is used. */
+  /** The row number carried from the source (xlsx rows, parquet rows); else the written file's row order is used. */
   rowExpr?: string;
   /** Row number of the n-th (0-based) record when no rowExpr: + 2 for CSV (header), + 1 for JSON. */
   firstRow: number;
@@ -144,10 +150,10 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     await c.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false;");
     const src = await openSource(c, input, format);
     const plan: ColumnPlan = planColumns(src.columns, input.items, input.filename);
-    input.progress({ phase: "validating", message: "逐行校验并转换类型", done: 0, total: 100, unit: "percent" });
-    // One streaming pass: read, type and check every row into a staging Parquet file (never held in memory).
-    const validated = path.join(input.dir, "validated.parquet");
-    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr)}) TO ${str(validated)} (FORMAT parquet, COMPRESSION ${STAGE_COMPRESSION})`, (pct) => input.progress({ done: Math.round(pct) }));
+    input.progress({ phase: "validating", message: "逐行校验、转换类型并写入快照", done: 0, total: 100, unit: "percent" });
+    // One streaming pass: read, type and check every row, written straight to the snapshot file.
+    const out = path.join(input.dir, "snapshot.parquet");
+    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr)}) TO ${str(out)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
     let rejects: RejectRow[] = [];
     try {
       try {
@@ -157,6 +163,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
         // lines and listing the refused ones (store_rejects costs time, so only when needed).
         if (!src.csv || !/CSV Error|Expected Number of Columns|Value with unterminated quote|unquoted/i.test(duckMessage(err))) throw err;
         input.progress({ phase: "validating", message: "部分行无法解析，逐行记录", done: 0 });
+        await fs.promises.rm(out, { force: true });
         await pass(`${src.sql.slice(0, -1)}, store_rejects=true, rejects_table='gs_rejects', rejects_scan='gs_rejects_scan')`);
         const rj = await c.runAndReadAll("SELECT line, column_name, error_type FROM gs_rejects ORDER BY line");
         rejects = rj.getRowObjectsJson().map((r) => ({ line: Number(r.line), column: (r.column_name as string | null) ?? null, errorType: String(r.error_type) }));
@@ -172,10 +179,10 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       }
       throw fileError(`无法读取「${input.filename}」：${duckMessage(err)}`, `Cannot read "${input.filename}": ${duckMessage(err)}`);
     }
-    await c.run(`CREATE OR REPLACE TEMP VIEW staged AS SELECT ${src.rowExpr ? "__src_row" : `file_row_number + ${src.firstRow}`} AS __row, * FROM read_parquet(${str(validated)}, file_row_number=true)`);
+    await c.run(`CREATE OR REPLACE TEMP VIEW staged AS SELECT ${src.rowExpr ? SRC_ROW_COLUMN : `file_row_number + ${src.firstRow}`} AS __row, file_row_number AS __pos, * FROM read_parquet(${str(out)}, file_row_number=true)`);
     const rowOffset = src.csv ? csvRowMapper(rejects.map((r) => r.line)) : (r: number) => r;
     input.progress({ phase: "reporting", message: "汇总校验结果" });
-    const { report, hasDups } = await buildReport(c, plan, { file: input.filename, format: src.format, encoding: src.encoding, delimiter: src.delimiter, rejects, rowOffset });
+    const { report, hasDups, dupCount } = await buildReport(c, plan, { file: input.filename, format: src.format, encoding: src.encoding, delimiter: src.delimiter, rejects, rowOffset });
     if (report.totalRows === 0)
       throw fileError(`「${input.filename}」没有数据行`, `"${input.filename}" has no data rows`, { report });
     const hasErrors = report.badRows > 0 || plan.unknown.length > 0;
@@ -189,27 +196,32 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     if (report.goodRows === 0)
       throw new InvalidError({ field: "file", message: `「${input.filename}」没有通过校验的行，未装载任何数据`, messageEn: `No row of "${input.filename}" passed validation; nothing was loaded`, details: { report } });
 
-    input.progress({ phase: "writing", message: "写入 Parquet 快照", done: 0, total: 100, unit: "percent" });
-    const out = path.join(input.dir, "snapshot.parquet");
-    const good = `${goodRowSql(plan)}${hasDups ? " AND __row NOT IN (SELECT __row FROM dups)" : ""}`;
     const cols = plan.columns;
-    // Without duplicate keys the good rows are read straight from the staged file (no row numbers needed).
-    const from = hasDups ? "staged" : `read_parquet(${str(validated)})`;
-    let select = `SELECT ${cols.map((col, i) => `c${i} AS ${id(col.name)}`).join(", ")} FROM ${from} WHERE ${good}`;
-    if (input.base) {
-      const keys = cols.filter((x) => x.key);
-      if (!keys.length) throw new InvalidError({ field: "incrementalColumn", message: "增量装载需要在目录信息项中标明主键", messageEn: "Incremental loads need key data items in the catalog entry" });
-      const prevNames = new Set(input.base.columns.map((x) => x.name));
-      const keep = cols.map((col) => (prevNames.has(col.name) ? `TRY_CAST(p.${id(col.name)} AS ${col.duckType}) AS ${id(col.name)}` : `CAST(NULL AS ${col.duckType}) AS ${id(col.name)}`));
-      const match = keys.map((k) => `n.${id(k.name)} = p.${id(k.name)}`).join(" AND ");
-      select = `WITH n AS (${select}) SELECT * FROM n UNION ALL SELECT ${keep.join(", ")} FROM read_parquet(${str(input.base.path)}) p WHERE NOT EXISTS (SELECT 1 FROM n WHERE ${match})`;
+    let deletes: string | null = null;
+    if (hasDups) {
+      deletes = path.join(input.dir, "deletes.parquet");
+      await c.run(`COPY (SELECT __pos AS r FROM dups ORDER BY r) TO ${str(deletes)} (FORMAT parquet)`);
     }
-    await runWithProgress(c, `COPY (${select}) TO ${str(out)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
-    const rowCount = Number((await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${str(out)})`)).getRows()[0][0]);
-    return { report, parquet: out, rowCount, columns: cols };
+    const layout: SnapshotLayout = { errColumn: true, deletes };
+    // report.goodRows = the file's rows − bad rows − duplicate keys (the parser's rejected lines are not in the file).
+    if (!input.base) return { report, parquet: out, rowCount: report.goodRows, columns: cols, layout, validated: true };
+
+    // Incremental: the new rows, plus the base snapshot's rows whose key is not among them, rewritten as one file.
+    input.progress({ phase: "writing", message: "合并增量数据，写入快照", done: 0, total: 100, unit: "percent" });
+    const keys = cols.filter((x) => x.key);
+    if (!keys.length) throw new InvalidError({ field: "incrementalColumn", message: "增量装载需要在目录信息项中标明主键", messageEn: "Incremental loads need key data items in the catalog entry" });
+    const prevNames = new Set(input.base.columns.map((x) => x.name));
+    const keep = cols.map((col) => (prevNames.has(col.name) ? `TRY_CAST(p.${id(col.name)} AS ${col.duckType}) AS ${id(col.name)}` : `CAST(NULL AS ${col.duckType}) AS ${id(col.name)}`));
+    const match = keys.map((k) => `n.${id(k.name)} = p.${id(k.name)}`).join(" AND ");
+    const fresh = snapshotSql(out, cols, layout, false);
+    const merged = path.join(input.dir, "merged.parquet");
+    const select = `WITH n AS (SELECT * FROM ${fresh}) SELECT * FROM n UNION ALL SELECT ${keep.join(", ")} FROM ${input.base.sql} p WHERE NOT EXISTS (SELECT 1 FROM n WHERE ${match})`;
+    await runWithProgress(c, `COPY (${select}) TO ${str(merged)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
+    const rowCount = Number((await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${str(merged)})`)).getRows()[0][0]);
+    return { report, parquet: merged, rowCount, columns: cols, layout: { errColumn: false, deletes: null }, validated: input.base.validated };
   } finally {
-    await c.run("DROP VIEW IF EXISTS staged; DROP TABLE IF EXISTS dups;").catch(() => undefined);
+    await c.run("DROP VIEW IF EXISTS staged; DROP TABLE IF EXISTS dups; DROP TABLE IF EXISTS dup_hashes;").catch(() => undefined);
     c.closeSync();
-    for (const f of ["utf8.csv", "validated.parquet", "sheet.ndjson"]) await fs.promises.rm(path.join(input.dir, f), { force: true }).catch(() => undefined);
+    for (const f of ["utf8.csv", "sheet.ndjson"]) await fs.promises.rm(path.join(input.dir, f), { force: true }).catch(() => undefined);
   }
 }

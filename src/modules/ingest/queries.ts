@@ -1,11 +1,23 @@
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { InvalidError } from "../../core/errors.ts";
 import { sqlIdent as id, sqlString as str } from "../../core/lake.ts";
-import type { DiffResult, SnapshotInfo } from "./schema.ts";
+import type { DiffResult, SnapshotColumn, SnapshotInfo, SnapshotLayout } from "./schema.ts";
+
+/**
+ * A snapshot as a SQL relation: its columns only, its rows only (rows marked bad at load and the
+ * positions in the deletes file left out). `withRow` adds `__rn`, the row's 0-based position in the file.
+ */
+export function snapshotSql(file: string, columns: Pick<SnapshotColumn, "name">[], layout: SnapshotLayout, withRow: boolean): string {
+  const conds: string[] = [];
+  if (layout.errColumn) conds.push("__gs_err IS NULL");
+  if (layout.deletes) conds.push(`file_row_number NOT IN (SELECT r FROM read_parquet(${str(layout.deletes)}))`);
+  const rn = withRow || !!layout.deletes;
+  return `(SELECT ${columns.map((c) => id(c.name)).join(", ")}${withRow ? ", file_row_number AS __rn" : ""} FROM read_parquet(${str(file)}${rn ? ", file_row_number = true" : ""})${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""})`;
+}
 
 /** A page of a snapshot's rows, in file order (values as JSON: BIGINT as text, dates as ISO text). */
 export async function readRows(c: DuckDBConnection, snap: SnapshotInfo, page: number, pageSize: number): Promise<Record<string, unknown>[]> {
-  const r = await c.runAndReadAll(`SELECT * FROM read_parquet(${str(snap.path)}) LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
+  const r = await c.runAndReadAll(`SELECT * FROM ${snap.sql} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
   return r.getRowObjectsJson() as Record<string, unknown>[];
 }
 
@@ -19,8 +31,8 @@ export async function diffSnapshots(c: DuckDBConnection, a: SnapshotInfo, b: Sna
   if (!keys.length || keys.some((k) => !aNames.has(k)))
     throw new InvalidError({ field: "to", message: "两个版本需要有相同的主键列才能比较（请在目录信息项中标明主键）", messageEn: "Both versions need the same key columns to be compared (mark key data items in the catalog)" });
   const common = b.columns.filter((x) => aNames.has(x.name) && !x.key).map((x) => x.name);
-  await c.run(`CREATE OR REPLACE TEMP VIEW da AS SELECT * FROM read_parquet(${str(a.path)})`);
-  await c.run(`CREATE OR REPLACE TEMP VIEW db AS SELECT * FROM read_parquet(${str(b.path)})`);
+  await c.run(`CREATE OR REPLACE TEMP VIEW da AS SELECT * FROM ${a.sql}`);
+  await c.run(`CREATE OR REPLACE TEMP VIEW db AS SELECT * FROM ${b.sql}`);
   const on = keys.map((k) => `da.${id(k)} = db.${id(k)}`).join(" AND ");
   const differs = common.length ? common.map((k) => `da.${id(k)} IS DISTINCT FROM db.${id(k)}`).join(" OR ") : "false";
   const counts = (await c.runAndReadAll(`SELECT

@@ -28,13 +28,35 @@ export interface SnapshotColumn {
   codeList?: string[];
 }
 
+/**
+ * How a snapshot's rows sit in its file. A load writes every row of the source once (typed, with
+ * `__gs_err` set on the rows that failed validation); the snapshot is the rows without an error,
+ * less the positions listed in `deletes` (later occurrences of a duplicate key). Rewritten
+ * snapshots (corrections, incremental merges) hold exactly their rows: no error column, no deletes.
+ */
+export interface SnapshotLayout {
+  errColumn: boolean;
+  /** Absolute path of a Parquet file of file positions (column `r`, 0-based) not in the snapshot. */
+  deletes: string | null;
+}
+
 export interface SnapshotInfo {
   datasetId: string;
   entryId: string;
   providerOrgId: string;
   version: number;
-  /** Absolute path of the immutable Parquet file (never rewritten). */
+  /** Absolute path of the immutable Parquet file (never rewritten). Read it only through `sql`. */
   path: string;
+  /**
+   * The snapshot as a SQL relation (a parenthesised SELECT of exactly `columns`): what every reader
+   * uses in FROM. The file may hold rows and columns that are not part of the snapshot (see SnapshotLayout).
+   */
+  sql: string;
+  /** `sql` plus `__rn`: the row's 0-based position in the file (for a file load: its data row ordinal in the source). */
+  sqlRows: string;
+  layout: SnapshotLayout;
+  /** Every row passed the entry's validation at load (type, required, length, code list) and the keys are unique. */
+  validated: boolean;
   rowCount: number;
   columns: SnapshotColumn[];
   createdAt: string;

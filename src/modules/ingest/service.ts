@@ -11,9 +11,9 @@ import { datasetDir, durableRename, fileDigest, removeQuietly, snapshotFileName,
 import type { DatasetRef, JobRef } from "./policies.ts";
 import { runPipeline, type PipelineResult } from "./pipeline.ts";
 import { receiveToFile } from "./stage.ts";
-import { diffSnapshots, readRows } from "./queries.ts";
+import { diffSnapshots, readRows, snapshotSql } from "./queries.ts";
 import { createSources, presentSource } from "./sources.ts";
-import type { CorrectionsBody, Dataset, DiffResult, LoadMode, RowsPage, SnapshotColumn, SnapshotInfo, ValidationReport, VersionView } from "./schema.ts";
+import type { CorrectionsBody, Dataset, DiffResult, LoadMode, RowsPage, SnapshotColumn, SnapshotInfo, SnapshotLayout, ValidationReport, VersionView } from "./schema.ts";
 import { ingestDb, ingestStore, type DatasetRow, type SourceRow, type VersionRow } from "./store.ts";
 import { typedExpr } from "./validate.ts";
 
@@ -115,8 +115,11 @@ export function createIngestService(deps: IngestDeps) {
     };
   }
   function snapshotOf(ds: DatasetRow, v: VersionRow): SnapshotInfo {
+    const file = path.join(lake.dir, v.file);
+    const layout: SnapshotLayout = { errColumn: !!v.err_column, deletes: v.deletes_file ? path.join(lake.dir, v.deletes_file) : null };
     return {
-      datasetId: ds.id, entryId: ds.entry_id, providerOrgId: ds.provider_org_id, version: v.version, path: path.join(lake.dir, v.file),
+      datasetId: ds.id, entryId: ds.entry_id, providerOrgId: ds.provider_org_id, version: v.version, path: file,
+      sql: snapshotSql(file, v.columns, layout, false), sqlRows: snapshotSql(file, v.columns, layout, true), layout, validated: !!v.validated,
       rowCount: Number(v.row_count), columns: v.columns, createdAt: iso(v.created_at)!, source: v.source, current: ds.current_version === v.version,
     };
   }
@@ -139,20 +142,24 @@ export function createIngestService(deps: IngestDeps) {
   }
 
   /**
-   * Make a staged Parquet file the dataset's new current version: digest, fsync + rename into the
-   * lake, then ONE transaction inserts the version row, switches the pointer and appends the ledger
-   * entry. Retention and the committed listeners run after.
+   * Make a staged Parquet file (and its deletes file, if any) the dataset's new current version:
+   * digest, fsync + rename into the lake, then ONE transaction inserts the version row, switches the
+   * pointer and appends the ledger entry. Retention and the committed listeners run after.
    */
-  async function commit(dsId: string, r: { parquet: string; rowCount: number; columns: SnapshotColumn[]; source: string; jobId: string | null; actorUserId: string | null; kind: string; data?: Record<string, unknown> }, ctx?: JobContext): Promise<{ snap: SnapshotInfo; scored: boolean }> {
+  async function commit(dsId: string, r: { parquet: string; layout?: SnapshotLayout; validated?: boolean; rowCount: number; columns: SnapshotColumn[]; source: string; jobId: string | null; actorUserId: string | null; kind: string; data?: Record<string, unknown> }, ctx?: JobContext): Promise<{ snap: SnapshotInfo; scored: boolean }> {
     ctx?.progress({ phase: "committing", message: "生成摘要并切换当前版本" });
     const digestValue = await fileDigest(r.parquet, ledger.hash);
+    const deletesDigest = r.layout?.deletes ? await fileDigest(r.layout.deletes, ledger.hash) : null;
     const bytes = (await fs.promises.stat(r.parquet)).size;
     const before = (await load(dsId));
     const version = (await store.maxVersion(dsId)) + 1;
     const rel = path.join("datasets", dsId, snapshotFileName(version, r.jobId ?? `x_${Date.now().toString(36)}`));
+    const relDeletes = r.layout?.deletes ? rel.replace(/\.parquet$/, ".deletes.parquet") : null;
     const dest = path.join(lake.dir, rel);
-    await durableRename(r.parquet, dest);
     try {
+      // The deletes file first: a crash in between leaves only unreferenced files, removed at the next start.
+      if (relDeletes) await durableRename(r.layout!.deletes!, path.join(lake.dir, relDeletes));
+      await durableRename(r.parquet, dest);
       await db.transaction().execute(async (tx) => {
         const s = ingestStore(ingestDb(tx));
         const cur = (await s.dataset(dsId, true))!;
@@ -163,13 +170,20 @@ export function createIngestService(deps: IngestDeps) {
           subject: subjectOf(cur, version),
           actor: r.actorUserId,
           digest: digestValue,
-          data: { datasetId: dsId, entryId: cur.entry_id, version, previousVersion: cur.current_version, rows: r.rowCount, bytes, source: r.source, ...(r.jobId ? { jobId: r.jobId } : {}), ...(r.data ?? {}) },
+          data: {
+            datasetId: dsId, entryId: cur.entry_id, version, previousVersion: cur.current_version, rows: r.rowCount, bytes, source: r.source,
+            ...(deletesDigest ? { deletesDigest } : {}), ...(r.jobId ? { jobId: r.jobId } : {}), ...(r.data ?? {}),
+          },
         });
-        await s.insertVersion({ dataset_id: dsId, version, file: rel, row_count: r.rowCount, bytes, digest: digestValue, columns: r.columns, source: r.source, job_id: r.jobId, created_by: r.actorUserId, ledger_index: index, deleted_at: null });
+        await s.insertVersion({
+          dataset_id: dsId, version, file: rel, row_count: r.rowCount, bytes, digest: digestValue, columns: r.columns, source: r.source, job_id: r.jobId,
+          created_by: r.actorUserId, ledger_index: index, deleted_at: null, err_column: !!r.layout?.errColumn, deletes_file: relDeletes, validated: !!r.validated,
+        });
         await s.updateDataset(dsId, { current_version: version });
       });
     } catch (err) {
       await removeQuietly(dest);
+      if (relDeletes) await removeQuietly(path.join(lake.dir, relDeletes));
       throw err;
     }
     void before;
@@ -201,6 +215,7 @@ export function createIngestService(deps: IngestDeps) {
       if (keep.has(v.version)) continue;
       await store.markVersionDeleted(dsId, v.version);
       await removeQuietly(path.join(lake.dir, v.file));
+      if (v.deletes_file) await removeQuietly(path.join(lake.dir, v.deletes_file));
     }
   }
 
@@ -218,7 +233,7 @@ export function createIngestService(deps: IngestDeps) {
       jobs.run(job.id, async (ctx) => {
         try {
           const r: PipelineResult = await runPipeline({ lake, dir, file: input.file, filename: input.filename, items: entry.items, mode: input.mode, progress: (p) => ctx.progress(p) });
-          const { snap, scored } = await commit(ds.id, { parquet: r.parquet, rowCount: r.rowCount, columns: r.columns, source: input.source, jobId: job.id, actorUserId: input.actorUserId, kind: "ingest.snapshot.committed", data: { file: input.filename, mode: input.mode, badRows: r.report.badRows } }, ctx);
+          const { snap, scored } = await commit(ds.id, { parquet: r.parquet, layout: r.layout, validated: r.validated, rowCount: r.rowCount, columns: r.columns, source: input.source, jobId: job.id, actorUserId: input.actorUserId, kind: "ingest.snapshot.committed", data: { file: input.filename, mode: input.mode, badRows: r.report.badRows } }, ctx);
           return { datasetId: ds.id, version: snap.version, rowCount: snap.rowCount, report: r.report, scored, scoring: listeners.length ? "ran" : "no listener registered" };
         } finally {
           await removeQuietly(dir);
@@ -442,7 +457,7 @@ export function createIngestService(deps: IngestDeps) {
         try {
           const out = path.join(tmpDir, "snapshot.parquet");
           await lake.run(async (c) => {
-            await c.run(`CREATE OR REPLACE TEMP TABLE cor AS SELECT * FROM read_parquet(${str(cur.path)})`);
+            await c.run(`CREATE OR REPLACE TEMP TABLE cor AS SELECT * FROM ${cur.sql}`);
             for (const [n, ch] of input.changes.entries()) {
               const col = cur.columns.find((x) => x.name === ch.column);
               if (!col) throw new InvalidError({ field: `changes.${n}.column`, message: `没有名为「${ch.column}」的列`, messageEn: `No column "${ch.column}"` });
@@ -504,7 +519,7 @@ export function createIngestService(deps: IngestDeps) {
         for (const f of await fs.promises.readdir(path.join(root, dsName)).catch(() => [] as string[])) {
           const rel = path.join("datasets", dsName, f);
           if (files.has(rel)) continue;
-          const m = /^v\d+-(.+)\.parquet$/.exec(f);
+          const m = /^v\d+-([^.]+)(?:\.deletes)?\.parquet$/.exec(f);
           if (m && live.has(`job_${m[1]}`)) continue;
           await removeQuietly(path.join(root, dsName, f));
           removedFiles.push(rel);

@@ -29,6 +29,9 @@ export interface IngestTables {
     created_at: Date;
     ledger_index: number | null;
     deleted_at: Date | null;
+    err_column: boolean;
+    deletes_file: string | null;
+    validated: boolean;
   };
   ingest_sources: {
     dataset_id: string;
@@ -87,7 +90,7 @@ export function ingestStore(db: IngestDb) {
     markVersionDeleted: (datasetId: string, version: number) =>
       db.updateTable("ingest_versions").set({ deleted_at: new Date() }).where("dataset_id", "=", datasetId).where("version", "=", version).execute(),
     /** Every snapshot file that a version row still points at (relative paths). */
-    liveFiles: async () => new Set((await db.selectFrom("ingest_versions").select("file").where("deleted_at", "is", null).execute()).map((r) => r.file)),
+    liveFiles: async () => new Set((await db.selectFrom("ingest_versions").select(["file", "deletes_file"]).where("deleted_at", "is", null).execute()).flatMap((r) => (r.deletes_file ? [r.file, r.deletes_file] : [r.file]))),
     source: (datasetId: string) => db.selectFrom("ingest_sources").selectAll().where("dataset_id", "=", datasetId).executeTakeFirst(),
     sourcesOf: (datasetIds: string[]) =>
       datasetIds.length ? db.selectFrom("ingest_sources").selectAll().where("dataset_id", "in", datasetIds).execute() : Promise.resolve([]),

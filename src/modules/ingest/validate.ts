@@ -6,10 +6,18 @@ import { DUCK_TYPES, MAX_DETAILED_ERRORS, type RowError, type SnapshotColumn, ty
 
 /**
  * Validation of every row against the entry's data items, vectorised in DuckDB: the raw (all
- * VARCHAR) rows are typed with TRY_CAST / try_strptime and each cell gets an error code column in one
- * scan into a staging table; counts and the first errors are read back from it, and the snapshot is
- * written from it. Nothing here loops over rows in JavaScript.
+ * VARCHAR) rows are typed with TRY_CAST (and string rewrites for the Chinese date forms) and each
+ * cell gets an error code, in ONE streaming pass written straight to the snapshot file: typed
+ * columns named after the items plus `__gs_err` (NULL for a good row). Bad rows stay in the file
+ * but are never part of the snapshot: every reader goes through `snapshotSql` (queries.ts), which
+ * keeps `__gs_err IS NULL` and drops duplicate-key rows listed in the version's deletes file (see
+ * ADR 003). Nothing here loops over rows in JavaScript.
  */
+
+/** The internal columns of a snapshot file (never shown, never part of `columns`). */
+export const ERR_COLUMN = "__gs_err";
+export const SRC_ROW_COLUMN = "__gs_src_row";
+export const isInternalColumn = (name: string) => name.startsWith("__gs_");
 
 /** Header / item name as compared: NFKC, no spaces or underscores, no required markers, lower case. */
 export function normalizeName(s: string): string {
@@ -57,7 +65,7 @@ export function planColumns(fileColumns: string[], items: DataItem[], filename: 
   const mapping: ColumnPlan["mapping"] = [];
   const unknown: string[] = [];
   for (const f of fileColumns) {
-    const i = byNorm.get(normalizeName(f));
+    const i = isInternalColumn(f) ? undefined : byNorm.get(normalizeName(f));
     if (i === undefined || source[i] !== null) {
       unknown.push(f);
       mapping.push({ file: f, item: null });
@@ -87,9 +95,10 @@ const list = (xs: string[]) => `[${xs.map(str).join(", ")}]`;
 const TRUE_WORDS = ["是", "true", "1", "t", "y", "yes", "真"];
 const FALSE_WORDS = ["否", "false", "0", "f", "n", "no", "假"];
 
-/** YYYYMMDD → YYYY-MM-DD; 年/月 → "-", 日 → "", "." → "-" (for the plain DATE/TIMESTAMP cast). */
-const dashed = (v: string) =>
-  `(CASE WHEN length(${v}) = 8 THEN substr(${v}, 1, 4) || '-' || substr(${v}, 5, 2) || '-' || substr(${v}, 7, 2) ELSE replace(replace(replace(replace(${v}, '年', '-'), '月', '-'), '日', ' '), '.', '-') END)`;
+/** YYYYMMDD → YYYY-MM-DD. */
+const compact = (v: string) => `(substr(${v}, 1, 4) || '-' || substr(${v}, 5, 2) || '-' || substr(${v}, 7, 2))`;
+/** YYYY年M月D日[ H:M:S] → YYYY-M-D[ H:M:S]. */
+const chinese = (v: string) => `replace(replace(replace(${v}, '年', '-'), '月', '-'), '日', '')`;
 
 /** The typed value of a trimmed VARCHAR `v` (NULL when it does not convert). */
 export function typedExpr(c: Pick<SnapshotColumn, "type">, v: string): string {
@@ -101,11 +110,14 @@ export function typedExpr(c: Pick<SnapshotColumn, "type">, v: string): string {
     case "数值型":
       return `TRY_CAST(${v} AS DOUBLE)`;
     case "日期型":
-      // The plain cast takes YYYY-MM-DD and YYYY/M/D; YYYYMMDD and YYYY年M月D日 are rewritten to it with
-      // string functions (try_strptime over a list of formats costs ~4× more), try_strptime last.
-      return `COALESCE(TRY_CAST(${v} AS DATE), TRY_CAST(${dashed(v)} AS DATE), CAST(try_strptime(${v}, ${list(DATE_FORMATS)}) AS DATE))`;
+      // By shape, so each value takes one cheap path (a failed TRY_CAST is the costly step): YYYYMMDD
+      // and YYYY年M月D日 are rewritten to YYYY-MM-DD; the plain cast takes YYYY-MM-DD and YYYY/M/D;
+      // try_strptime over a list of formats (~8× dearer) only for what is left.
+      return `COALESCE(CASE WHEN length(${v}) = 8 AND NOT contains(${v}, '-') AND NOT contains(${v}, '/') THEN TRY_CAST(${compact(v)} AS DATE) ` +
+        `WHEN contains(${v}, '年') THEN TRY_CAST(${chinese(v)} AS DATE) ELSE TRY_CAST(${v} AS DATE) END, CAST(try_strptime(${v}, ${list(DATE_FORMATS)}) AS DATE))`;
     case "日期时间型":
-      return `COALESCE(TRY_CAST(${v} AS TIMESTAMP), TRY_CAST(${dashed(v)} AS TIMESTAMP), try_strptime(${v}, ${list(DATETIME_FORMATS)}))`;
+      return `COALESCE(CASE WHEN length(${v}) = 8 AND NOT contains(${v}, '-') AND NOT contains(${v}, '/') THEN TRY_CAST(${compact(v)} AS TIMESTAMP) ` +
+        `WHEN contains(${v}, '年') THEN TRY_CAST(${chinese(v)} AS TIMESTAMP) ELSE TRY_CAST(${v} AS TIMESTAMP) END, try_strptime(${v}, ${list(DATETIME_FORMATS)}))`;
     case "布尔型":
       return `(CASE WHEN ${v} IN ('是', '1') THEN true WHEN ${v} IN ('否', '0') THEN false WHEN lower(${v}) IN (${TRUE_WORDS.map(str).join(",")}) THEN true WHEN lower(${v}) IN (${FALSE_WORDS.map(str).join(",")}) THEN false END)`;
     case "二进制型":
@@ -116,7 +128,8 @@ export function typedExpr(c: Pick<SnapshotColumn, "type">, v: string): string {
 /** The error code of a cell: required, type, too_long or code_list (NULL when fine). */
 function errorExpr(c: SnapshotColumn, v: string, t: string): string {
   const whens: string[] = [];
-  if (c.required) whens.push(`WHEN ${v} IS NULL THEN 'required'`);
+  // Blank counts as empty (quality's completeness rule sees it so too, see quality/rules.ts provedByValidation).
+  if (c.required) whens.push(`WHEN ${v} IS NULL OR trim(${v}) = '' THEN 'required'`);
   if (c.type === "数值型") whens.push(`WHEN ${v} IS NOT NULL AND (${t} IS NULL OR NOT isfinite(${t})) THEN 'type'`);
   else if (c.type !== "字符型") whens.push(`WHEN ${v} IS NOT NULL AND ${t} IS NULL THEN 'type'`);
   if (c.length && c.type === "字符型") whens.push(`WHEN length(${v}) > ${c.length} THEN 'too_long'`);
@@ -124,15 +137,16 @@ function errorExpr(c: SnapshotColumn, v: string, t: string): string {
   return whens.length ? `(CASE ${whens.join(" ")} END)` : "CAST(NULL AS VARCHAR)";
 }
 
-/** Separators inside the `_e` cell of a bad row: between cells, and between index / code / raw value. */
+/** Separators inside the `__gs_err` cell of a bad row: between cells, and between index / code / raw value. */
 const CELL_SEP = "chr(30)";
 const PART_SEP = "chr(31)";
 
 /**
- * The SELECT that types and checks every row of `source` in one streaming pass: c<i> typed, and one
- * `_e` column, NULL for a good row (so it costs nearly nothing to store), else the row's bad cells as
- * `i␟code␟raw` joined by ␞ (raw = the first 50 characters of the value). `__src_row` when the source
- * carries its own row numbers (`rowExpr`). The caller COPYs it to a staging Parquet file.
+ * The SELECT that types and checks every row of `source` in one streaming pass: the items' typed
+ * columns under their names, and `__gs_err`: NULL for a good row (so it costs nearly nothing to
+ * store), else the row's bad cells as `i␟code␟raw` joined by ␞ (raw = the first 50 characters of
+ * the value; never for a sensitive item). `__gs_src_row` when the source carries its own row
+ * numbers (`rowExpr`). The caller COPYs it to the snapshot file.
  */
 export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: string): string {
   const inner = plan.columns.map((_c, i) => {
@@ -142,18 +156,13 @@ export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: stri
   const typed = plan.columns.map((c, i) => `${typedExpr(c, `v${i}`)} AS t${i}`);
   const errs = plan.columns.map((c, i) => `${errorExpr(c, `v${i}`, `t${i}`)} AS e${i}`);
   const anyBad = plan.columns.map((_c, i) => `e${i} IS NOT NULL`).join(" OR ") || "false";
-  const cells = plan.columns.map((_c, i) => `CASE WHEN e${i} IS NOT NULL THEN '${i}' || ${PART_SEP} || e${i} || ${PART_SEP} || coalesce(left(v${i}, 50), '') END`);
+  const cells = plan.columns.map((c, i) => `CASE WHEN e${i} IS NOT NULL THEN '${i}' || ${PART_SEP} || e${i}${c.sensitive ? "" : ` || ${PART_SEP} || coalesce(left(v${i}, 50), '')`} END`);
   const keepRow = rowExpr ? "__src_row, " : "";
-  return `SELECT ${keepRow}${plan.columns.map((_c, i) => `t${i} AS c${i}`).join(", ")}, CASE WHEN ${anyBad} THEN concat_ws(${CELL_SEP}, ${cells.join(", ")}) END AS _e FROM (
+  return `SELECT ${rowExpr ? `__src_row AS ${SRC_ROW_COLUMN}, ` : ""}${plan.columns.map((c, i) => `t${i} AS ${id(c.name)}`).join(", ")}, CASE WHEN ${anyBad} THEN concat_ws(${CELL_SEP}, ${cells.join(", ")}) END AS ${ERR_COLUMN} FROM (
       SELECT *, ${errs.join(", ")} FROM (
         SELECT ${keepRow}v.*, ${typed.join(", ")} FROM (SELECT ${rowExpr ? `${rowExpr} AS __src_row, ` : ""}${inner.join(", ")} FROM ${source}) v
       )
     )`;
-}
-
-/** SQL condition: the staged row has no error. */
-export function goodRowSql(_plan: ColumnPlan): string {
-  return "_e IS NULL";
 }
 
 const MESSAGES: Record<string, (c: SnapshotColumn) => [string, string]> = {
@@ -192,38 +201,45 @@ const REJECT_ZH: Record<string, [string, string]> = {
 
 /**
  * Count the errors of the staged rows and list the first `MAX_DETAILED_ERRORS` (plus duplicate keys,
- * the parser's rejected lines and unknown columns) as a report. Duplicate-key rows go to table `dups`.
+ * the parser's rejected lines and unknown columns) as a report. `staged` is a view of the written
+ * file with `__row` (the row number shown) and `__pos` (the row's position in the file).
+ * Duplicate keys among the good rows (every occurrence after the first) go to table `dups`.
  */
 export async function buildReport(
   c: DuckDBConnection,
   plan: ColumnPlan,
   info: { file: string; format: ValidationReport["format"]; encoding?: ValidationReport["encoding"]; delimiter?: string; rejects: RejectRow[]; rowOffset: (ordinal: number) => number },
-): Promise<{ report: ValidationReport; hasDups: boolean }> {
+): Promise<{ report: ValidationReport; hasDups: boolean; dupCount: number }> {
   const cols = plan.columns;
   const fileName = (i: number) => plan.source[i] ?? cols[i].name;
   const keyIdx = cols.map((col, i) => (col.key ? i : -1)).filter((i) => i >= 0);
-  // One aggregate: rows, bad rows, and whether the keys are unique. Distinct 64-bit hashes as many as
-  // keys prove the keys distinct; fewer (duplicates, or a hash collision) → the exact group-by below.
-  const notNull = keyIdx.map((i) => `c${i} IS NOT NULL`).join(" AND ");
-  const keyHash = keyIdx.length === 1 ? `hash(c${keyIdx[0]})` : `hash(${keyIdx.map((i) => `c${i}`).join(", ")})`;
-  const agg = (await c.runAndReadAll(`SELECT count(*) AS total, count(_e) AS bad${keyIdx.length ? `, count(*) FILTER (WHERE ${notNull}) AS keyed, count(DISTINCT ${keyHash}) FILTER (WHERE ${notNull}) AS distinct_keys` : ""} FROM staged`)).getRowObjectsJson()[0] as Record<string, string | number>;
-  let hasDups = false;
-  if (keyIdx.length && Number(agg.keyed) !== Number(agg.distinct_keys)) {
-    const k = keyIdx.map((i) => `c${i}`).join(", ");
-    await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
-      SELECT __row FROM (
-        SELECT __row, row_number() OVER (PARTITION BY ${k} ORDER BY __row) AS rn
-        FROM staged SEMI JOIN (SELECT ${k} FROM staged WHERE ${notNull} GROUP BY ${k} HAVING count(*) > 1) d USING (${k})
-      ) WHERE rn > 1`);
-    hasDups = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]) > 0;
+  const E = ERR_COLUMN;
+  const agg = (await c.runAndReadAll(`SELECT count(*) AS total, count(${E}) AS bad FROM staged`)).getRowObjectsJson()[0] as Record<string, string | number>;
+  // Key uniqueness among the good rows (keys are required, so never NULL there): 64-bit hashes that
+  // occur more than once are the only candidates (one integer GROUP BY, far cheaper than grouping the
+  // key strings); the candidates' rows are then compared by their real keys, so a hash collision
+  // never marks a row.
+  let dupCount = 0;
+  if (keyIdx.length) {
+    const k = keyIdx.map((i) => id(cols[i].name)).join(", ");
+    const keyHash = `hash(${k})`;
+    await c.run(`CREATE OR REPLACE TEMP TABLE dup_hashes AS SELECT h FROM (SELECT ${keyHash} AS h FROM staged WHERE ${E} IS NULL) GROUP BY h HAVING count(*) > 1`);
+    if (Number((await c.runAndReadAll("SELECT count(*) FROM dup_hashes")).getRows()[0][0]) > 0) {
+      await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
+        SELECT __pos, __row FROM (
+          SELECT __pos, __row, row_number() OVER (PARTITION BY ${k} ORDER BY __pos) AS rn
+          FROM staged WHERE ${E} IS NULL AND ${keyHash} IN (SELECT h FROM dup_hashes)
+        ) WHERE rn > 1`);
+      dupCount = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]);
+    }
   }
+  const hasDups = dupCount > 0;
   const total = Number(agg.total);
-  let bad = Number(agg.bad);
-  if (hasDups) bad = Number((await c.runAndReadAll("SELECT count(*) FROM staged WHERE _e IS NOT NULL OR __row IN (SELECT __row FROM dups)")).getRows()[0][0]);
+  let bad = Number(agg.bad) + dupCount;
   const counts: ValidationReport["counts"] = [];
   if (Number(agg.bad) > 0) {
     const cc = await c.runAndReadAll(`SELECT CAST(split_part(x, chr(31), 1) AS INTEGER) AS i, split_part(x, chr(31), 2) AS code, count(*) AS n
-      FROM (SELECT unnest(string_split(_e, chr(30))) AS x FROM staged WHERE _e IS NOT NULL) GROUP BY ALL ORDER BY i, code`);
+      FROM (SELECT unnest(string_split(${E}, chr(30))) AS x FROM staged WHERE ${E} IS NOT NULL) GROUP BY ALL ORDER BY i, code`);
     const order = ["required", "type", "too_long", "code_list"];
     const rows = cc.getRowObjectsJson() as { i: number; code: string; n: string }[];
     rows.sort((a, b) => Number(a.i) - Number(b.i) || order.indexOf(a.code) - order.indexOf(b.code));
@@ -233,9 +249,9 @@ export async function buildReport(
   const msg = (col: SnapshotColumn, code: string) => MESSAGES[code](col);
   // The first bad cells in row order.
   if (Number(agg.bad) > 0) {
-    const badCells = await c.runAndReadAll(`SELECT __row, _e FROM staged WHERE _e IS NOT NULL ORDER BY __row LIMIT ${MAX_DETAILED_ERRORS}`);
-    for (const r of badCells.getRowObjectsJson() as { __row: string; _e: string }[]) {
-      for (const cell of r._e.split("\u001e")) {
+    const badCells = await c.runAndReadAll(`SELECT __row, ${E} AS e FROM staged WHERE ${E} IS NOT NULL ORDER BY __pos LIMIT ${MAX_DETAILED_ERRORS}`);
+    for (const r of badCells.getRowObjectsJson() as { __row: string; e: string }[]) {
+      for (const cell of r.e.split("\u001e")) {
         const [is, code, raw] = cell.split("\u001f");
         const i = Number(is);
         const col = cols[i];
@@ -246,9 +262,8 @@ export async function buildReport(
   }
   if (hasDups) {
     const keyCol = keyIdx.map((i) => fileName(i)).join("+");
-    const n = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]);
-    counts.push({ column: keyCol, code: "duplicate_key", count: n });
-    const d = await c.runAndReadAll(`SELECT __row FROM dups ORDER BY __row LIMIT ${MAX_DETAILED_ERRORS}`);
+    counts.push({ column: keyCol, code: "duplicate_key", count: dupCount });
+    const d = await c.runAndReadAll(`SELECT __row FROM dups ORDER BY __pos LIMIT ${MAX_DETAILED_ERRORS}`);
     for (const [r] of d.getRows()) errors.push({ row: info.rowOffset(Number(r)), column: keyCol, code: "duplicate_key", message: MESSAGES.duplicate_key(cols[keyIdx[0]])[0], messageEn: MESSAGES.duplicate_key(cols[keyIdx[0]])[1] });
   }
   // Lines the CSV parser refused (ragged rows, broken quotes): whole-row errors.
@@ -269,6 +284,7 @@ export async function buildReport(
   const detailed = errors.slice(0, MAX_DETAILED_ERRORS);
   return {
     hasDups,
+    dupCount,
     report: {
       file: info.file, format: info.format, ...(info.encoding ? { encoding: info.encoding } : {}), ...(info.delimiter ? { delimiter: info.delimiter } : {}),
       totalRows: total + rejectedLines.size, goodRows: total + rejectedLines.size - bad, badRows: bad, counts, errors: detailed,

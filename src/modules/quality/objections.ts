@@ -115,9 +115,9 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
     };
   }
 
-  async function checkRecord(path: string, key: Record<string, string>, columns: string[]) {
+  async function checkRecord(relation: string, key: Record<string, string>, columns: string[]) {
     const where = Object.entries(key).map(([k, v]) => `CAST(${qid(k)} AS VARCHAR) = ${qlit(v)}`).join(" AND ");
-    const n = await deps.lake.run(async (c) => Number(((await c.runAndReadAll(`SELECT count(*) AS n FROM read_parquet(${qlit(path)}) WHERE ${where}`)).getRowObjectsJson()[0] as { n: string }).n));
+    const n = await deps.lake.run(async (c) => Number(((await c.runAndReadAll(`SELECT count(*) AS n FROM ${relation} WHERE ${where}`)).getRowObjectsJson()[0] as { n: string }).n));
     if (n === 0) throw new InvalidError({ field: "recordKey", message: "当前版本中没有这条记录", messageEn: "No such record in the current version" });
     void columns;
   }
@@ -138,7 +138,7 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
       const keys = snap.columns.filter((c) => c.key).map((c) => c.name);
       for (const k of keys) if (!(k in body.recordKey)) throw new InvalidError({ field: `recordKey.${k}`, message: `记录键须包含主键数据项「${k}」`, messageEn: `The record key must include key item '${k}'` });
       if (body.column && !names.has(body.column)) throw new InvalidError({ field: "column", message: `数据项「${body.column}」不存在`, messageEn: `No data item '${body.column}'` });
-      await checkRecord(snap.path, body.recordKey, keys);
+      await checkRecord(snap.sql, body.recordKey, keys);
       let attachment: Buffer | null = null;
       if (body.attachment) {
         attachment = Buffer.from(body.attachment.dataBase64, "base64");

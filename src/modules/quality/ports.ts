@@ -13,6 +13,12 @@ export interface SnapshotLike {
   providerOrgId: string;
   version: number;
   path: string;
+  /** The snapshot as a SQL relation (read it only through this: the file may hold rows that are not part of it). */
+  sql: string;
+  /** `sql` plus `__rn`, the row's 0-based position in the file. */
+  sqlRows: string;
+  /** Every row passed the entry's validation at load and the keys are unique (see rules.provedByValidation). */
+  validated: boolean;
   rowCount: number;
   columns: QColumn[];
   createdAt: string;

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { bindRules, compileDuplicateSamples, compileSamples, compileScan, defaultRules, DATASET, qlit, type QColumn } from "./rules.ts";
+import { bindRules, compileDuplicateSamples, compileSamples, compileScan, defaultRules, DATASET, provedByValidation, qlit, type QColumn } from "./rules.ts";
 import { dimensionScores, overallScore, ratio, timeliness } from "./scoring.ts";
 import { addWorkingDays } from "./workdays.ts";
 import { corrupt, idCard, uscc } from "./testing/fixtures.ts";
@@ -96,9 +96,33 @@ describe("quality rules compile to one DuckDB scan", () => {
     assert.ok(overall > 0 && overall < 1);
   });
 
+  test("a validated snapshot settles the rules that repeat validation without scanning for them", async () => {
+    // The rows here would fail required, code list and uniqueness; a snapshot marked validated cannot
+    // hold such rows (ingest keeps only rows that passed), so those rules are settled as passed and
+    // are not computed. The other rules (identifiers, dates, ranges, comparisons) are still scanned.
+    const rules = bindRules(defaultRules(COLS));
+    const src = `read_parquet(${qlit(file)})`;
+    const scan = compileScan(src, COLS, rules, "2026-11-25", { validated: true });
+    assert.doesNotMatch(scan.sql, /count\(DISTINCT/, "no key or row hashing");
+    assert.doesNotMatch(scan.sql, /IN \('男', '女'\)/, "the code list is not re-checked");
+    const { counts } = scan.read((await c.runAndReadAll(scan.sql)).getRowObjectsJson()[0] as Record<string, unknown>);
+    const by = (col: string, kind: string) => counts.get(rules.find((r) => r.column === col && r.spec.kind === kind)!.id)!;
+    assert.deepEqual(by("公民身份号码", "unique"), { evaluated: 5, failed: 0 });
+    assert.deepEqual(by("姓名", "required"), { evaluated: 5, failed: 0 });
+    assert.deepEqual(by(DATASET, "duplicateRows"), { evaluated: 5, failed: 0 });
+    assert.deepEqual(by("性别", "codeList"), { evaluated: 5, failed: 0 });
+    assert.deepEqual(by("公民身份号码", "idcard"), { evaluated: 5, failed: 1 }, "still scanned");
+    assert.deepEqual(by("年龄", "range"), { evaluated: 4, failed: 1 }, "still scanned");
+    // A rule stricter than the item (max 1 < the item's 50) is not settled by validation.
+    const strict = bindRules(new Map([["姓名", [{ kind: "length", max: 1 }]]]));
+    assert.equal(provedByValidation(strict[0], new Map(COLS.map((x) => [x.name, x]))), false);
+    const loose = bindRules(new Map([["姓名", [{ kind: "length", max: 60 }]]]));
+    assert.equal(provedByValidation(loose[0], new Map(COLS.map((x) => [x.name, x]))), true);
+  });
+
   test("samples: failing rows per rule with row numbers, at most N per rule", async () => {
     const rules = bindRules(defaultRules(COLS));
-    const src = `read_parquet(${qlit(file)}, file_row_number = true)`;
+    const src = `(SELECT *, file_row_number AS __rn FROM read_parquet(${qlit(file)}, file_row_number = true))`;
     const s = compileSamples(src, COLS, rules, "2026-11-25", 1)!;
     const rows = (await c.runAndReadAll(s.sql)).getRowObjectsJson() as Record<string, unknown>[];
     const idRule = rules.findIndex((r) => r.spec.kind === "idcard");

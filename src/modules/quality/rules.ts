@@ -195,11 +195,36 @@ export interface CompiledScan {
  * is counted over hash(key) (integers: far cheaper than distinct strings; as many distinct hashes as
  * keys proves the keys distinct; fewer are re-counted exactly by `followUps`).
  */
-export function compileScan(source: string, cols: QColumn[], rules: BoundRule[], today: string): CompiledScan {
+/**
+ * What a rule already knows from the load: a validated snapshot (ingest checked every row's type,
+ * required items, length and code list against the items, and the key's uniqueness, and keeps
+ * only the rows that passed) cannot break the rules that repeat those checks, so they are settled
+ * without scanning: failed = 0. False when the rule still needs the scan.
+ */
+export function provedByValidation(r: BoundRule, cols: Map<string, QColumn>): boolean {
+  const s = r.spec;
+  const keys = [...cols.values()].filter((c) => c.key).map((c) => c.name);
+  if (s.kind === "duplicateRows") return keys.length > 0; // distinct keys ⇒ distinct rows
+  if (s.kind === "unique") {
+    const names = s.columns ?? [r.column];
+    return keys.length > 0 && names.length === keys.length && names.every((n) => keys.includes(n));
+  }
+  const c = cols.get(r.column);
+  if (!c) return false;
+  if (s.kind === "required") return c.required || c.key;
+  if (s.kind === "length") return c.type === "字符型" && !!c.length && s.min === undefined && s.max !== undefined && s.max >= c.length;
+  if (s.kind === "codeList") return c.type === "字符型" && !!c.codeList?.length && c.codeList.every((v) => s.values.includes(v));
+  return false;
+}
+
+export function compileScan(source: string, cols: QColumn[], rules: BoundRule[], today: string, facts: { validated?: boolean } = {}): CompiledScan {
   const byName = new Map(cols.map((c) => [c.name, c]));
   const sel: string[] = ["count(*) AS n"];
   const presentAlias = new Map<string, string>();
   const presentOf = (name: string) => {
+    // In a validated snapshot a required item has a (non-blank) value in every row.
+    const col = byName.get(name)!;
+    if (facts.validated && (col.required || col.key)) return "n";
     let a = presentAlias.get(name);
     if (!a) {
       a = `p${presentAlias.size}`;
@@ -212,11 +237,18 @@ export function compileScan(source: string, cols: QColumn[], rules: BoundRule[],
   const uniques: { id: string; names: string[]; exactSql: string }[] = [];
   const dupRows: string[] = [];
   const rowHash = `hash(row(${cols.map((c) => qid(c.name)).join(", ")}))`;
+  const zero = "CAST(0 AS BIGINT)";
   rules.forEach((r, i) => {
     const s = r.spec;
     if (s.kind === "timeliness") return;
     if (r.column !== DATASET && !byName.has(r.column)) return;
     const f = `f${i}`;
+    if (facts.validated && provedByValidation(r, byName)) {
+      // Settled by the load's validation: evaluated over the rows (or the present values), none failed.
+      sel.push(`${zero} AS ${f}`);
+      plan.set(r.id, { evaluated: s.kind === "length" || s.kind === "codeList" ? presentOf(r.column) : "n", failed: f });
+      return;
+    }
     if (s.kind === "required") {
       sel.push(`count(*) FILTER (WHERE ${failPredicate(r, byName, today)}) AS ${f}`);
       plan.set(r.id, { evaluated: "n", failed: f });
@@ -266,7 +298,7 @@ export function compileScan(source: string, cols: QColumn[], rules: BoundRule[],
   };
 }
 
-/** Sample failing rows of the row-level rules in one more scan; at most `limit` per rule. */
+/** Sample failing rows of the row-level rules in one more scan; at most `limit` per rule. `source` has `__rn` (the row's position). */
 export function compileSamples(source: string, cols: QColumn[], rules: BoundRule[], today: string, limit: number): { sql: string; columns: string[] } | null {
   const byName = new Map(cols.map((c) => [c.name, c]));
   const preds: { i: number; p: string }[] = [];
@@ -284,7 +316,7 @@ export function compileSamples(source: string, cols: QColumn[], rules: BoundRule
   const columns = [...wanted];
   const list = `list_filter([${preds.map(({ i, p }) => `CASE WHEN ${p} THEN ${i} END`).join(", ")}], x -> x IS NOT NULL)`;
   const sql = `WITH f AS (
-  SELECT file_row_number AS __rn, ${columns.map((n, k) => `CAST(${qid(n)} AS VARCHAR) AS c${k}`).join(", ")}, ${list} AS __rules
+  SELECT __rn, ${columns.map((n, k) => `CAST(${qid(n)} AS VARCHAR) AS c${k}`).join(", ")}, ${list} AS __rules
   FROM ${source}
   WHERE ${preds.map(({ p }) => p).join(" OR ")}
 ), u AS (SELECT unnest(__rules) AS __rule, * EXCLUDE (__rules) FROM f)
@@ -292,7 +324,7 @@ SELECT * FROM u QUALIFY row_number() OVER (PARTITION BY __rule ORDER BY __rn) <=
   return { sql, columns };
 }
 
-/** Rows whose key (or whole row) is duplicated: the first `limit` groups, by first row number. */
+/** Rows whose key (or whole row) is duplicated: the first `limit` groups, by first row number (`__rn` of `source`). */
 export function compileDuplicateSamples(source: string, cols: QColumn[], r: BoundRule, limit: number): { sql: string; columns: string[] } | null {
   const s = r.spec;
   let group: string;
@@ -301,7 +333,7 @@ export function compileDuplicateSamples(source: string, cols: QColumn[], r: Boun
   else return null;
   const show = s.kind === "unique" ? (s.columns ?? [r.column]) : cols.filter((c) => c.key).map((c) => c.name);
   const keyShow = show.length ? show : cols.slice(0, 3).map((c) => c.name);
-  const sql = `SELECT min(file_row_number) AS __rn, count(*) AS __n, ${keyShow.map((n, k) => `CAST(first(${qid(n)}) AS VARCHAR) AS c${k}`).join(", ")}
+  const sql = `SELECT min(__rn) AS __rn, count(*) AS __n, ${keyShow.map((n, k) => `CAST(first(${qid(n)}) AS VARCHAR) AS c${k}`).join(", ")}
 FROM ${source} GROUP BY ${group} HAVING count(*) > 1 ORDER BY __rn LIMIT ${limit}`;
   return { sql, columns: keyShow };
 }

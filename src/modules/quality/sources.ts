@@ -65,7 +65,7 @@ export function createSourceService(deps: QualityDeps, scoring: ScoringService, 
   }
 
   const side = (snap: SnapshotLike, key: string, col: string) =>
-    `SELECT CAST(${qid(key)} AS VARCHAR) AS k, first(nullif(trim(CAST(${qid(col)} AS VARCHAR)), '')) AS v FROM read_parquet(${qlit(snap.path)}) WHERE ${qid(key)} IS NOT NULL GROUP BY 1`;
+    `SELECT CAST(${qid(key)} AS VARCHAR) AS k, first(nullif(trim(CAST(${qid(col)} AS VARCHAR)), '')) AS v FROM ${snap.sql} WHERE ${qid(key)} IS NOT NULL GROUP BY 1`;
 
   return {
     async list() {

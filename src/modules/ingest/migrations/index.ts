@@ -64,4 +64,19 @@ export const ingestMigrations: ModuleMigrations = {
       await db.schema.dropTable("ingest_datasets").execute();
     },
   },
+  "20261125_0200_ingest_snapshot_layout": {
+    async up(db: Kysely<any>) {
+      // A load writes every source row once; rows failing validation are marked in the file's
+      // __gs_err column, later duplicate keys are listed in a small deletes file (see SnapshotLayout).
+      await db.schema.alterTable("ingest_versions").addColumn("err_column", "boolean", (c) => c.notNull().defaultTo(false)).execute();
+      // Path relative to the lake folder: datasets/<datasetId>/v<N>-<random>.deletes.parquet
+      await db.schema.alterTable("ingest_versions").addColumn("deletes_file", "text").execute();
+      await db.schema.alterTable("ingest_versions").addColumn("validated", "boolean", (c) => c.notNull().defaultTo(false)).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.alterTable("ingest_versions").dropColumn("validated").execute();
+      await db.schema.alterTable("ingest_versions").dropColumn("deletes_file").execute();
+      await db.schema.alterTable("ingest_versions").dropColumn("err_column").execute();
+    },
+  },
 };
