@@ -28,6 +28,8 @@ export interface PipelineInput {
   progress(p: JobProgress): void;
   /** Known format (connector output is NDJSON). */
   format?: FileFormat;
+  /** Digest of a finished file (the ledger's hash); started as soon as the snapshot file is complete, so it runs while DuckDB reports. */
+  digest?: (file: string) => Promise<string>;
   /** Incremental load: rows of this snapshot (its `snapshotSql` relation) whose key is not in the new rows are kept. */
   base?: { sql: string; columns: SnapshotColumn[]; validated: boolean };
 }
@@ -42,6 +44,8 @@ export interface PipelineResult {
   layout: SnapshotLayout;
   /** Every row passed the entry's validation and the keys are unique. */
   validated: boolean;
+  /** The snapshot file's digest (when `input.digest` was given). */
+  digest?: Promise<string>;
 }
 
 /**
@@ -179,6 +183,14 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
       }
       throw fileError(`无法读取「${input.filename}」：${duckMessage(err)}`, `Cannot read "${input.filename}": ${duckMessage(err)}`);
     }
+    // The file is complete and never written again: digest it (Node thread) while DuckDB reports.
+    const startDigest = (f: string) => {
+      if (!input.digest) return undefined;
+      const d = input.digest(f);
+      d.catch(() => undefined); // awaited by the commit; a refused load just drops it
+      return d;
+    };
+    const digest = input.base ? undefined : startDigest(out);
     await c.run(`CREATE OR REPLACE TEMP VIEW staged AS SELECT ${src.rowExpr ? SRC_ROW_COLUMN : `file_row_number + ${src.firstRow}`} AS __row, file_row_number AS __pos, * FROM read_parquet(${str(out)}, file_row_number=true)`);
     const rowOffset = src.csv ? csvRowMapper(rejects.map((r) => r.line)) : (r: number) => r;
     input.progress({ phase: "reporting", message: "汇总校验结果" });
@@ -204,7 +216,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     }
     const layout: SnapshotLayout = { errColumn: true, deletes };
     // report.goodRows = the file's rows − bad rows − duplicate keys (the parser's rejected lines are not in the file).
-    if (!input.base) return { report, parquet: out, rowCount: report.goodRows, columns: cols, layout, validated: true };
+    if (!input.base) return { report, parquet: out, rowCount: report.goodRows, columns: cols, layout, validated: true, digest };
 
     // Incremental: the new rows, plus the base snapshot's rows whose key is not among them, rewritten as one file.
     input.progress({ phase: "writing", message: "合并增量数据，写入快照", done: 0, total: 100, unit: "percent" });
@@ -218,7 +230,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     const select = `WITH n AS (SELECT * FROM ${fresh}) SELECT * FROM n UNION ALL SELECT ${keep.join(", ")} FROM ${input.base.sql} p WHERE NOT EXISTS (SELECT 1 FROM n WHERE ${match})`;
     await runWithProgress(c, `COPY (${select}) TO ${str(merged)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
     const rowCount = Number((await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${str(merged)})`)).getRows()[0][0]);
-    return { report, parquet: merged, rowCount, columns: cols, layout: { errColumn: false, deletes: null }, validated: input.base.validated };
+    return { report, parquet: merged, rowCount, columns: cols, layout: { errColumn: false, deletes: null }, validated: input.base.validated, digest: startDigest(merged) };
   } finally {
     await c.run("DROP VIEW IF EXISTS staged; DROP TABLE IF EXISTS dups; DROP TABLE IF EXISTS dup_hashes;").catch(() => undefined);
     c.closeSync();

@@ -146,9 +146,9 @@ export function createIngestService(deps: IngestDeps) {
    * digest, fsync + rename into the lake, then ONE transaction inserts the version row, switches the
    * pointer and appends the ledger entry. Retention and the committed listeners run after.
    */
-  async function commit(dsId: string, r: { parquet: string; layout?: SnapshotLayout; validated?: boolean; rowCount: number; columns: SnapshotColumn[]; source: string; jobId: string | null; actorUserId: string | null; kind: string; data?: Record<string, unknown> }, ctx?: JobContext): Promise<{ snap: SnapshotInfo; scored: boolean }> {
+  async function commit(dsId: string, r: { parquet: string; digest?: Promise<string>; layout?: SnapshotLayout; validated?: boolean; rowCount: number; columns: SnapshotColumn[]; source: string; jobId: string | null; actorUserId: string | null; kind: string; data?: Record<string, unknown> }, ctx?: JobContext): Promise<{ snap: SnapshotInfo; scored: boolean }> {
     ctx?.progress({ phase: "committing", message: "生成摘要并切换当前版本" });
-    const digestValue = await fileDigest(r.parquet, ledger.hash);
+    const digestValue = r.digest ? await r.digest : await fileDigest(r.parquet, ledger.hash);
     const deletesDigest = r.layout?.deletes ? await fileDigest(r.layout.deletes, ledger.hash) : null;
     const bytes = (await fs.promises.stat(r.parquet)).size;
     const before = (await load(dsId));
@@ -232,8 +232,8 @@ export function createIngestService(deps: IngestDeps) {
     return track(serial(ds.id, () =>
       jobs.run(job.id, async (ctx) => {
         try {
-          const r: PipelineResult = await runPipeline({ lake, dir, file: input.file, filename: input.filename, items: entry.items, mode: input.mode, progress: (p) => ctx.progress(p) });
-          const { snap, scored } = await commit(ds.id, { parquet: r.parquet, layout: r.layout, validated: r.validated, rowCount: r.rowCount, columns: r.columns, source: input.source, jobId: job.id, actorUserId: input.actorUserId, kind: "ingest.snapshot.committed", data: { file: input.filename, mode: input.mode, badRows: r.report.badRows } }, ctx);
+          const r: PipelineResult = await runPipeline({ lake, dir, file: input.file, filename: input.filename, items: entry.items, mode: input.mode, progress: (p) => ctx.progress(p), digest: (f) => fileDigest(f, ledger.hash) });
+          const { snap, scored } = await commit(ds.id, { parquet: r.parquet, digest: r.digest, layout: r.layout, validated: r.validated, rowCount: r.rowCount, columns: r.columns, source: input.source, jobId: job.id, actorUserId: input.actorUserId, kind: "ingest.snapshot.committed", data: { file: input.filename, mode: input.mode, badRows: r.report.badRows } }, ctx);
           return { datasetId: ds.id, version: snap.version, rowCount: snap.rowCount, report: r.report, scored, scoring: listeners.length ? "ran" : "no listener registered" };
         } finally {
           await removeQuietly(dir);
