@@ -93,7 +93,7 @@ describe(`ingest: loads, validation, versions, rollback, diff, preview, jobs (${
     rows[1][3] = "2024-13-45"; // row 3: bad date
     rows[2][4] = "一百"; // row 4: bad number
     rows[3][2] = "未知"; // row 5: not in code list
-    rows[4][1] = ""; // row 6: required
+    rows[4][1] = "   "; // row 6: required (blank counts as empty)
     rows[5][1] = "名".repeat(31); // row 7: too long
     rows[6][0] = rows[0][0]; // row 8: duplicate key
     rows[7][5] = "2.5"; // row 9: not an integer

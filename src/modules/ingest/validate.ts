@@ -129,7 +129,8 @@ export function typedExpr(c: Pick<SnapshotColumn, "type">, v: string): string {
 function errorExpr(c: SnapshotColumn, v: string, t: string): string {
   const whens: string[] = [];
   // Blank counts as empty (quality's completeness rule sees it so too, see quality/rules.ts provedByValidation).
-  if (c.required) whens.push(`WHEN ${v} IS NULL OR trim(${v}) = '' THEN 'required'`);
+  // (DuckDB's trim strips spaces only, so only a value starting with one can be blank: trim just those.)
+  if (c.required) whens.push(`WHEN ${v} IS NULL OR (starts_with(${v}, ' ') AND trim(${v}) = '') THEN 'required'`);
   if (c.type === "数值型") whens.push(`WHEN ${v} IS NOT NULL AND (${t} IS NULL OR NOT isfinite(${t})) THEN 'type'`);
   else if (c.type !== "字符型") whens.push(`WHEN ${v} IS NOT NULL AND ${t} IS NULL THEN 'type'`);
   if (c.length && c.type === "字符型") whens.push(`WHEN length(${v}) > ${c.length} THEN 'too_long'`);
