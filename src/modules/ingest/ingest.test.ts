@@ -294,6 +294,12 @@ describe(`ingest: loads, validation, versions, rollback, diff, preview, jobs (${
     assert.equal(put.json().source.intervalHours, 24);
     const get = await call(t.app, { url: `/api/datasets/${datasetId}/source`, cookie: officer });
     assert.ok(!get.body.includes("s3cret-pw"));
+    // The edit form sends the redacted URL back: the stored password is kept, the other changes applied.
+    const edit = await call(t.app, { method: "PUT", url: `/api/datasets/${datasetId}/source`, cookie: officer, body: { url: get.json().source.url, table: "persons_v2", incrementalColumn: "updated_at" } });
+    assert.equal(edit.statusCode, 200, edit.body);
+    assert.equal(edit.json().source.table, "persons_v2");
+    const stored = await t.platform.database.db.selectFrom("ingest_sources" as never).select("url" as never).where("dataset_id" as never, "=", datasetId as never).executeTakeFirst() as { url: string };
+    assert.equal(stored.url, "postgres://loader:s3cret-pw@127.0.0.1:1/hr");
     assert.equal((await call(t.app, { url: `/api/datasets/${datasetId}/source`, cookie: other })).statusCode, 403);
     const before = await current();
     const run = await call(t.app, { method: "POST", url: `/api/datasets/${datasetId}/source/run?wait=true`, cookie: officer });
@@ -303,6 +309,9 @@ describe(`ingest: loads, validation, versions, rollback, diff, preview, jobs (${
     assert.equal(await current(), before);
     assert.deepEqual(stagingLeft(), []);
     assert.equal((await call(t.app, { method: "DELETE", url: `/api/datasets/${datasetId}/source`, cookie: officer })).statusCode, 204);
+    const noStored = await call(t.app, { method: "PUT", url: `/api/datasets/${datasetId}/source`, cookie: officer, body: { url: "postgres://loader:***@127.0.0.1:1/hr", table: "persons" } });
+    assert.equal(noStored.statusCode, 400, noStored.body);
+    assert.equal(noStored.json().error.field, "url");
   });
 
   test("corrections make a new current version; recover() removes orphans and staging leftovers", async () => {

@@ -26,6 +26,25 @@ async function connector(): Promise<ExtractPostgres> {
 /** Hours between scheduled runs, by 更新周期; null = by hand only. 实时 is polled hourly. */
 export const CYCLE_HOURS: Record<string, number | null> = { 实时: 1, 每日: 24, 每周: 168, 每月: 720, 每季度: 2160, 每半年: 4380, 每年: 8760, 不定期: null };
 
+/**
+ * An edit form shows the URL redacted ("***" for the password) and may send it back unchanged: then
+ * the stored password is kept, so an officer changing the table need not retype it.
+ */
+export function withStoredPassword(url: string, stored: string | null): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  if (decodeURIComponent(u.password) !== "***") return url;
+  const prev = stored ? new URL(stored) : null;
+  if (!prev?.password)
+    throw new InvalidError({ field: "url", message: "请填写数据库密码（“***”表示沿用已保存的密码，但还没有保存过）", messageEn: "Enter the database password (\"***\" keeps the stored one, but none is stored yet)" });
+  u.password = prev.password;
+  return u.toString();
+}
+
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
@@ -112,9 +131,10 @@ export function createSources(deps: SourcesDeps) {
       const entry = await deps.loadEntry(ds.entry_id);
       const hours = CYCLE_HOURS[entry.updateCycle] ?? null;
       const prev = await store.source(datasetId);
+      const url = withStoredPassword(body.url, prev?.url ?? null);
       const sameQuery = prev && prev.table_name === (body.table ?? null) && prev.query === (body.query ?? null) && prev.incremental_column === (body.incrementalColumn ?? null);
       await store.upsertSource({
-        dataset_id: datasetId, kind: "postgres", url: body.url, table_name: body.table ?? null, query: body.query ?? null, incremental_column: body.incrementalColumn ?? null,
+        dataset_id: datasetId, kind: "postgres", url, table_name: body.table ?? null, query: body.query ?? null, incremental_column: body.incrementalColumn ?? null,
         last_value: sameQuery ? prev!.last_value : null, enabled: body.enabled, interval_hours: hours, next_run_at: hours && body.enabled ? new Date(Date.now() + hours * 3600_000) : null,
         last_run_at: prev?.last_run_at ?? null, last_job_id: prev?.last_job_id ?? null, owner_user_id: actor.kind === "user" ? actor.userId : "system",
       });

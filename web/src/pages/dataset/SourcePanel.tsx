@@ -32,7 +32,8 @@ function parseUrl(url: string): Partial<SourceForm> {
 function buildUrl(v: SourceForm): string {
   const e = encodeURIComponent;
   const host = v.host.includes(":") && !v.host.startsWith("[") ? `[${v.host}]` : v.host;
-  return `postgres://${e(v.user)}:${e(v.password)}@${host}:${v.port}/${e(v.database)}`;
+  // An empty password on an existing source sends "***": the server keeps the stored one.
+  return `postgres://${e(v.user)}:${e(v.password || "***")}@${host}:${v.port}/${e(v.database)}`;
 }
 
 /** 数据源: the PostgreSQL connector of the dataset (table or query, incremental column), run now. */
@@ -133,7 +134,7 @@ export function SourcePanel({ entryId, dataset, onChanged }: { entryId: string; 
               </Form.Item>
             </Col>
             <Col span={8}>
-              <Form.Item name="password" label={t("source.password")} rules={[{ required: true, message: t("source.passwordRequired") }]} extra={source ? t("source.passwordAgain") : undefined}>
+              <Form.Item name="password" label={t("source.password")} rules={[{ required: !source, message: t("source.passwordRequired") }]} extra={source ? t("source.passwordAgain") : undefined}>
                 <Input.Password autoComplete="new-password" />
               </Form.Item>
             </Col>
