@@ -216,6 +216,39 @@ test("officer loads a GBK CSV with bad rows, loads the good rows and opens the q
     await shot("27-quality-league");
   });
 
+  await t.test("an admin outside the department sees the preview masked and objects to a row by its reference", async () => {
+    const other = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai", deviceScaleFactor: 1 });
+    const p = await other.newPage();
+    p.setDefaultTimeout(20_000);
+    try {
+      await p.goto(`${base}/login?next=/data/${entryId}?tab=preview`);
+      await p.getByLabel("用户名").fill(server.admin);
+      await p.getByLabel("密码").fill(server.password);
+      await p.getByRole("button", { name: /登\s*录/ }).click();
+      await p.getByText("部门外用户看到的是脱敏数据").waitFor();
+      const first = p.getByTestId("preview-rows").locator("tr.ant-table-row").first();
+      await first.waitFor();
+      assert.match(await first.innerText(), /\*{4,}/, "the key and names are masked");
+      await first.getByRole("button", { name: /提出异议/ }).click();
+      const dialog = p.getByRole("dialog", { name: "提出数据异议" });
+      await dialog.waitFor();
+      const shownKey = await dialog.locator("input[disabled]").first().inputValue();
+      assert.match(shownKey, /\*/, "the form shows the key as masked, read-only");
+      await dialog.getByLabel("异议理由").fill("该记录的出生日期与户籍登记不一致");
+      await settle(p);
+      await p.screenshot({ path: path.join(SHOTS, "28a-objection-masked-row.png") });
+      await dialog.getByRole("button", { name: "提交异议" }).click();
+      await dialog.getByText("异议已提交，已通知数源部门").waitFor();
+      await dialog.getByRole("link", { name: /查看异议/ }).click();
+      await p.waitForURL(/\/objections\/obj_/);
+      await p.getByText(shownKey).first().waitFor(); // the objection names the record as the reader saw it
+      await settle(p);
+      await p.screenshot({ path: path.join(SHOTS, "28b-objection-detail-masked-key.png"), fullPage: true });
+    } finally {
+      await other.close();
+    }
+  });
+
   await t.test("English switch translates the dataset page", async () => {
     await page.goto(`${base}/data/${entryId}?tab=quality`);
     await page.getByTestId("lang-switch").click();

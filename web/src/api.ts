@@ -63,7 +63,9 @@ export interface UploadResponse {
 
 export interface RaiseObjectionInput {
   datasetId: string;
-  recordKey: Record<string, string>;
+  /** The record by its key values, or by the preview's row reference (RowsPage.refs): exactly one. */
+  recordKey?: Record<string, string>;
+  rowRef?: string;
   column?: string;
   proposedValue?: string | null;
   reason: string;

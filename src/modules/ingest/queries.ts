@@ -15,9 +15,9 @@ export function snapshotSql(file: string, columns: Pick<SnapshotColumn, "name">[
   return `(SELECT ${columns.map((c) => id(c.name)).join(", ")}${withRow ? ", file_row_number AS __rn" : ""} FROM read_parquet(${str(file)}${rn ? ", file_row_number = true" : ""})${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""})`;
 }
 
-/** A page of a snapshot's rows, in file order (values as JSON: BIGINT as text, dates as ISO text). */
+/** A page of a snapshot's rows, in file order, with `__rn` (values as JSON: BIGINT as text, dates as ISO text). */
 export async function readRows(c: DuckDBConnection, snap: SnapshotInfo, page: number, pageSize: number): Promise<Record<string, unknown>[]> {
-  const r = await c.runAndReadAll(`SELECT * FROM ${snap.sql} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
+  const r = await c.runAndReadAll(`SELECT * FROM ${snap.sqlRows} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize}`);
   return r.getRowObjectsJson() as Record<string, unknown>[];
 }
 

@@ -174,6 +174,11 @@ export interface RowsPage {
   masked: boolean;
   columns: { name: string; type: ItemType; masked: boolean }[];
   rows: Record<string, string | number | boolean | null>[];
+  /**
+   * One reference per row, "v<version>.<position>": names the record (e.g. for a 数据异议) without its
+   * key values, which may be masked for the reader.
+   */
+  refs: string[];
 }
 
 // ------------------------------------------------------------------ HTTP inputs

@@ -440,6 +440,7 @@ export function createIngestService(deps: IngestDeps) {
       return {
         datasetId: id, version, total: snap.rowCount, page: q.page, pageSize: q.pageSize, masked: maskers.some(Boolean),
         columns: snap.columns.map((col, i) => ({ name: col.name, type: col.type, masked: !!maskers[i] })), rows,
+        refs: page.map((r) => `v${version}.${Number(r.__rn)}`),
       };
     },
 

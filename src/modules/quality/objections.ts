@@ -3,7 +3,7 @@ import { ConflictError, DomainError, InvalidError, NotFoundError, Unauthenticate
 import { newId } from "../../core/ids.ts";
 import { assertCan, can, type Actor } from "../policy/index.ts";
 import type { ObjectionRef } from "./policies.ts";
-import type { QualityDeps } from "./ports.ts";
+import type { Masker, QualityDeps, SnapshotLike } from "./ports.ts";
 import { qid, qlit } from "./rules.ts";
 import {
   MAX_ATTACHMENT_BYTES, OBJECTION_STATUS_LABELS, OBJECTION_STEP_LABELS, type CorrectBody, type ObjectionDetail, type ObjectionView, type RaiseObjectionBody,
@@ -38,9 +38,32 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
     }
   }
 
-  function present(o: Row, name: string, at = now()): ObjectionView {
+  /**
+   * The record key as the reader may see it: as stored for the provider department (which holds the
+   * data), masked by the entry's grade for everyone else (the objector included), as the preview is.
+   */
+  type KeyMaskers = Map<string, Map<string, Masker>>;
+  async function keyView(actor: Actor, o: Row, cache: KeyMaskers = new Map()): Promise<Record<string, string>> {
+    const key = parse<Record<string, string>>(o.record_key);
+    if (actor.kind === "user" && actor.orgId === o.provider_org_id) return key;
+    let m = cache.get(o.dataset_id);
+    if (!m) {
+      m = new Map();
+      const snap = await deps.ingest.current(o.dataset_id).catch(() => null);
+      const meta = await deps.catalog.entryMeta(o.entry_id);
+      for (const c of snap?.columns ?? []) {
+        const f = deps.maskerFor(meta?.grade ?? "一般", meta?.grade === "一般" || !meta ? (meta?.generalLevel ?? 4) : undefined, { name: c.name, type: c.type, sensitive: c.sensitive });
+        if (f) m.set(c.name, f);
+      }
+      if (!snap) for (const k of Object.keys(key)) m.set(k, () => "***"); // columns unknown: show nothing
+      cache.set(o.dataset_id, m);
+    }
+    return Object.fromEntries(Object.entries(key).map(([k, v]) => [k, m.get(k)?.(v) ?? v]));
+  }
+
+  function present(o: Row, name: string, recordKey: Record<string, string>, at = now()): ObjectionView {
     return {
-      id: o.id, dataset: { id: o.dataset_id, name }, providerOrgId: o.provider_org_id, version: o.version, recordKey: parse<Record<string, string>>(o.record_key),
+      id: o.id, dataset: { id: o.dataset_id, name }, providerOrgId: o.provider_org_id, version: o.version, recordKey,
       column: o.column_name, proposedValue: o.proposed_value, reason: o.reason, evidence: o.evidence,
       attachment: o.attachment_name ? { name: o.attachment_name, type: o.attachment_type ?? "application/octet-stream", size: o.attachment ? Buffer.from(o.attachment).length : 0 } : null,
       status: o.status, statusLabel: OBJECTION_STATUS_LABELS[o.status], resolution: o.resolution, resolutionNote: o.resolution_note, correctionVersion: o.correction_version,
@@ -102,7 +125,7 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
     const handle = can(actor, "quality.objection.handle", refOf(o));
     const respond = can(actor, "quality.objection.respond", refOf(o)) && actor.kind === "user" && actor.userId === o.raised_by;
     return {
-      objection: present(o, await datasetName(o.dataset_id)),
+      objection: present(o, await datasetName(o.dataset_id), await keyView(actor, o)),
       events: events.map((e) => ({ step: e.step, label: OBJECTION_STEP_LABELS[e.step] ?? e.step, actor: e.actor, note: e.note, data: e.data === null ? null : parse(e.data), ledgerIndex: Number(e.ledger_index), at: iso(e.at)! })),
       can: {
         accept: handle && o.status === "submitted",
@@ -113,6 +136,18 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
         decide: can(actor, "quality.objection.decide") && o.status === "escalated",
       },
     };
+  }
+
+  /** The key values of the row a preview named ("v<version>.<position>"): only in the current version. */
+  async function keyOfRow(snap: SnapshotLike, ref: string, keys: string[]): Promise<Record<string, string>> {
+    const m = /^v(\d+)\.(\d+)$/.exec(ref)!;
+    if (Number(m[1]) !== snap.version)
+      throw new ConflictError({ field: "rowRef", message: "数据已更新为新版本，请刷新预览后再提出异议", messageEn: "The data has a newer version; reload the preview and raise the objection again" });
+    if (!keys.length) throw new InvalidError({ field: "rowRef", message: "该数据集没有主键，无法指明记录", messageEn: "The dataset has no key items, so a record cannot be named" });
+    const rows = await deps.lake.run(async (c) =>
+      (await c.runAndReadAll(`SELECT ${keys.map((k) => `CAST(${qid(k)} AS VARCHAR) AS ${qid(k)}`).join(", ")} FROM ${snap.sqlRows} WHERE __rn = ${Number(m[2])}`)).getRowObjectsJson() as Record<string, string>[]);
+    if (!rows.length) throw new InvalidError({ field: "rowRef", message: "当前版本中没有这条记录", messageEn: "No such record in the current version" });
+    return rows[0];
   }
 
   async function checkRecord(relation: string, key: Record<string, string>, columns: string[]) {
@@ -134,11 +169,12 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
       const snap = await deps.ingest.current(ds.id);
       if (!snap) throw new ConflictError({ field: "datasetId", message: "数据集尚无数据", messageEn: "The dataset has no data yet" });
       const names = new Set(snap.columns.map((c) => c.name));
-      for (const k of Object.keys(body.recordKey)) if (!names.has(k)) throw new InvalidError({ field: `recordKey.${k}`, message: `数据项「${k}」不存在`, messageEn: `No data item '${k}'` });
       const keys = snap.columns.filter((c) => c.key).map((c) => c.name);
-      for (const k of keys) if (!(k in body.recordKey)) throw new InvalidError({ field: `recordKey.${k}`, message: `记录键须包含主键数据项「${k}」`, messageEn: `The record key must include key item '${k}'` });
+      const recordKey = body.recordKey ?? (await keyOfRow(snap, body.rowRef!, keys));
+      for (const k of Object.keys(recordKey)) if (!names.has(k)) throw new InvalidError({ field: `recordKey.${k}`, message: `数据项「${k}」不存在`, messageEn: `No data item '${k}'` });
+      for (const k of keys) if (!(k in recordKey)) throw new InvalidError({ field: `recordKey.${k}`, message: `记录键须包含主键数据项「${k}」`, messageEn: `The record key must include key item '${k}'` });
       if (body.column && !names.has(body.column)) throw new InvalidError({ field: "column", message: `数据项「${body.column}」不存在`, messageEn: `No data item '${body.column}'` });
-      await checkRecord(snap.sql, body.recordKey, keys);
+      if (body.recordKey) await checkRecord(snap.sql, recordKey, keys);
       let attachment: Buffer | null = null;
       if (body.attachment) {
         attachment = Buffer.from(body.attachment.dataBase64, "base64");
@@ -149,7 +185,7 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
       const at = now();
       const dueAt = await due(at, "accept");
       const row: Row = {
-          id, dataset_id: ds.id, entry_id: ds.entryId, provider_org_id: ds.providerOrgId, version: snap.version, record_key: body.recordKey, column_name: body.column ?? null,
+          id, dataset_id: ds.id, entry_id: ds.entryId, provider_org_id: ds.providerOrgId, version: snap.version, record_key: recordKey, column_name: body.column ?? null,
           proposed_value: body.proposedValue ?? null, reason: body.reason, evidence: body.evidence ?? null, attachment, attachment_name: body.attachment?.name ?? null,
           attachment_type: body.attachment?.type ?? null, status: "submitted", resolution: null, resolution_note: null, correction_version: null, conflict_id: opts.conflictId ?? null,
           raised_by: actor.userId, raised_org_id: actor.orgId, due_at: dueAt, overdue_stage: null, reminded_stage: null, escalated_at: null, created_at: at, updated_at: at, closed_at: null,
@@ -173,7 +209,10 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
       const rows = await sel.orderBy("created_at", "desc").limit(q.limit).execute();
       const names = new Map<string, string>();
       for (const r of rows) if (!names.has(r.dataset_id)) names.set(r.dataset_id, await datasetName(r.dataset_id));
-      return { items: rows.map((r) => present(r, names.get(r.dataset_id)!)) };
+      const cache: KeyMaskers = new Map();
+      const items: ObjectionView[] = [];
+      for (const r of rows) items.push(present(r, names.get(r.dataset_id)!, await keyView(actor, r, cache)));
+      return { items };
     },
 
     async get(actor: Actor, id: string) {
@@ -304,9 +343,12 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
     },
 
     /** Records under objection (异议中) of a dataset: flagged to consumers, still served. */
-    async openKeys(datasetId: string) {
-      const rows = await db.selectFrom("quality_objections").select(["id", "record_key", "column_name", "status"]).where("dataset_id", "=", datasetId).where("status", "<>", "closed").execute();
-      return rows.map((r) => ({ objectionId: r.id, recordKey: parse<Record<string, string>>(r.record_key), column: r.column_name, status: r.status }));
+    async openKeys(actor: Actor, datasetId: string) {
+      const rows = await db.selectFrom("quality_objections").selectAll().where("dataset_id", "=", datasetId).where("status", "<>", "closed").execute();
+      const cache: KeyMaskers = new Map();
+      const out: { objectionId: string; recordKey: Record<string, string>; column: string | null; status: string }[] = [];
+      for (const r of rows) out.push({ objectionId: r.id, recordKey: await keyView(actor, r, cache), column: r.column_name, status: r.status });
+      return out;
     },
 
     async openCountsByOrg(): Promise<Map<string, number>> {

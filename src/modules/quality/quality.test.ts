@@ -258,4 +258,28 @@ describe(`quality (治理) through the HTTP API (${TEST_ENGINE})`, () => {
     const rep = (await api("market", "GET", `/api/quality/datasets/${ids.corp}/report`)).json();
     assert.equal(rep.run.score, rep.run.dimensions.completeness);
   });
+  test("an outsider objects to a row the preview shows masked (by its row reference); the key stays masked for them, whole for the provider", async () => {
+    const pv = await api("clerk", "GET", `/api/datasets/${ids.pop}/rows?pageSize=5`);
+    assert.equal(pv.statusCode, 200, pv.body);
+    const shown = String(pv.json().rows[2]["公民身份号码"]);
+    assert.match(shown, /\*/, "the preview masks the key for another department");
+    const ref = pv.json().refs[2];
+    assert.match(ref, /^v\d+\.\d+$/);
+    const r = await api("clerk", "POST", "/api/objections", { datasetId: ids.pop, rowRef: ref, column: "姓名", reason: "姓名有误" });
+    assert.equal(r.statusCode, 201, r.body);
+    assert.equal(r.json().objection.recordKey["公民身份号码"], shown, "the objector sees the key as the preview showed it");
+    const id = r.json().objection.id;
+    const raw = (await api("police", "GET", `/api/objections/${id}`)).json().objection.recordKey["公民身份号码"];
+    assert.ok(people.includes(raw), "the provider sees the whole key");
+    assert.equal(`${raw.slice(0, 6)}${"*".repeat(8)}${raw.slice(14)}`, shown);
+    const listed = (await api("clerk", "GET", "/api/objections?scope=mine")).json().items.find((o: any) => o.id === id);
+    assert.equal(listed.recordKey["公民身份号码"], shown);
+    // A reference into an older version, or both ways of naming the record, are refused naming the field.
+    const stale = await api("clerk", "POST", "/api/objections", { datasetId: ids.pop, rowRef: "v999.0", reason: "x" });
+    assert.equal(stale.statusCode, 409, stale.body);
+    assert.equal(stale.json().error.field, "rowRef");
+    const both = await api("clerk", "POST", "/api/objections", { datasetId: ids.pop, rowRef: ref, recordKey: { 公民身份号码: raw }, reason: "x" });
+    assert.equal(both.statusCode, 400, both.body);
+    await api("police", "POST", `/api/objections/${id}/reject`, { reason: "经核实无误" });
+  });
 });

@@ -25,7 +25,7 @@ export function createQualityService(deps: QualityDeps) {
     /** Reminders, overdue escalation and auto-close of 数据异议; pass a clock in tests. */
     sweep: (at?: Date) => objections.sweep(at),
     /** Records under objection (异议中) of a dataset, for consumers (sharing, opening). */
-    openObjectionKeys: (datasetId: string) => objections.openKeys(datasetId),
+    openObjectionKeys: (actor: Actor, datasetId: string) => objections.openKeys(actor, datasetId),
     async league(actor: Actor) {
       return scoring.league(actor, { openObjections: await objections.openCountsByOrg(), openConflicts: await sources.openCountsByOrg() });
     },

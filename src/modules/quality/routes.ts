@@ -39,7 +39,7 @@ export function qualityRoutes(app: App, deps: { quality: QualityService }) {
     scoring.run(req.actor, req.params.datasetId, req.params.version));
   app.get("/api/quality/datasets/:datasetId/objected-records", { config: { policy: "quality.report.read" }, schema: { tags, summary: "异议中的记录（照常提供，标注异议中）", params: DatasetParams, response: { 200: z.object({ items: z.array(z.object({ objectionId: z.string(), recordKey: z.record(z.string(), z.string()), column: z.string().nullable(), status: z.string() })) }) } } }, async (req) => {
     await scoring.visibleDataset(req.actor, req.params.datasetId);
-    return { items: await quality.openObjectionKeys(req.params.datasetId) };
+    return { items: await quality.openObjectionKeys(req.actor, req.params.datasetId) };
   });
   app.get("/api/quality/league", { config: { policy: "quality.list" }, schema: { tags, summary: "部门数据质量排行榜", response: { 200: LeagueResponse } } }, async (req) => quality.league(req.actor));
 

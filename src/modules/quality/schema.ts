@@ -225,8 +225,10 @@ const RecordKey = z.record(z.string().min(1).max(100), z.string().max(200)).refi
 export const RaiseObjectionBody = z
   .object({
     datasetId: z.string().min(1).max(64),
-    /** The record: its key data items and values (e.g. {公民身份号码: "…"}). */
-    recordKey: RecordKey,
+    /** The record: its key data items and values (e.g. {公民身份号码: "…"}); or `rowRef`. */
+    recordKey: RecordKey.optional(),
+    /** The record as the preview names it ("v<version>.<position>", RowsPage.refs): for a reader who sees the key masked. */
+    rowRef: z.string().regex(/^v\d{1,9}\.\d{1,12}$/, "应为预览中的行引用").optional(),
     /** The field in doubt; absent = the whole record. */
     column: z.string().min(1).max(100).optional(),
     /** The value the objector believes is right. */
@@ -235,7 +237,8 @@ export const RaiseObjectionBody = z
     evidence: z.string().max(4000).optional(),
     attachment: z.object({ name: z.string().min(1).max(200), type: z.string().min(1).max(100), dataBase64: z.string().max(Math.ceil((MAX_ATTACHMENT_BYTES * 4) / 3) + 8) }).strict().optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !!b.recordKey !== !!b.rowRef, { message: "recordKey 与 rowRef 须且只能填一个", path: ["recordKey"] });
 export type RaiseObjectionBody = z.infer<typeof RaiseObjectionBody>;
 
 export const NoteBody = z.object({ note: z.string().trim().max(2000).optional() }).strict();

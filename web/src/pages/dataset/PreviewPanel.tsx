@@ -17,7 +17,7 @@ export function PreviewPanel({ datasetId, items, rev }: { datasetId: string; ite
   const { t, lang } = useI18n();
   const [page, setPage] = useState(1);
   const res = useAsync(() => api.datasets.rows(datasetId, { page, pageSize: PAGE_SIZE }), [datasetId, page, rev]);
-  const [objectOn, setObjectOn] = useState<Row>();
+  const [objectOn, setObjectOn] = useState<{ row: Row; ref: string }>();
   const data = res.data;
   const keyCols = items.filter((i) => i.key).map((i) => i.name);
 
@@ -34,7 +34,7 @@ export function PreviewPanel({ datasetId, items, rev }: { datasetId: string; ite
       <Table<Row>
         size="small"
         loading={res.loading}
-        rowKey={(_, i) => String(i)}
+        rowKey={(r) => data?.refs[data.rows.indexOf(r)] ?? String(data?.rows.indexOf(r))}
         dataSource={data?.rows ?? []}
         scroll={{ x: "max-content" }}
         data-testid="preview-rows"
@@ -63,8 +63,8 @@ export function PreviewPanel({ datasetId, items, rev }: { datasetId: string; ite
             title: t("common.actions"),
             fixed: "right",
             width: 110,
-            render: (_: unknown, r: Row) => (
-              <Button size="small" icon={<ExclamationCircleOutlined />} onClick={() => setObjectOn(r)}>
+            render: (_: unknown, r: Row, i: number) => (
+              <Button size="small" icon={<ExclamationCircleOutlined />} onClick={() => setObjectOn({ row: r, ref: data!.refs[i] })}>
                 {t("objection.raise")}
               </Button>
             ),
@@ -72,7 +72,7 @@ export function PreviewPanel({ datasetId, items, rev }: { datasetId: string; ite
         ]}
       />
       {objectOn && data && (
-        <ObjectionForm datasetId={datasetId} row={objectOn} columns={data.columns} keyCols={keyCols} onClose={() => setObjectOn(undefined)} />
+        <ObjectionForm datasetId={datasetId} row={objectOn.row} rowRef={objectOn.ref} columns={data.columns} keyCols={keyCols} onClose={() => setObjectOn(undefined)} />
       )}
     </div>
   );
@@ -93,7 +93,8 @@ function toBase64(buf: ArrayBuffer): string {
   return btoa(s);
 }
 
-function ObjectionForm({ datasetId, row, columns, keyCols, onClose }: { datasetId: string; row: Row; columns: RowsPage["columns"]; keyCols: string[]; onClose(): void }) {
+/** The record is named by its row reference (the key may be masked for this reader); the key is shown as the preview shows it. */
+function ObjectionForm({ datasetId, row, rowRef, columns, keyCols, onClose }: { datasetId: string; row: Row; rowRef: string; columns: RowsPage["columns"]; keyCols: string[]; onClose(): void }) {
   const { t, msg } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<ObjectionFormValues>();
@@ -103,7 +104,7 @@ function ObjectionForm({ datasetId, row, columns, keyCols, onClose }: { datasetI
   const [created, setCreated] = useState<string>();
   const column = Form.useWatch("column", form);
   const masked = new Set(columns.filter((c) => c.masked).map((c) => c.name));
-  const initialKey = Object.fromEntries(keyCols.map((k) => [k, masked.has(k) ? "" : String(row[k] ?? "")]));
+  const initialKey = Object.fromEntries(keyCols.map((k) => [k, String(row[k] ?? "")]));
 
   const submit = async () => {
     const v = await form.validateFields();
@@ -114,7 +115,7 @@ function ObjectionForm({ datasetId, row, columns, keyCols, onClose }: { datasetI
       if (file) attachment = { name: file.name, type: file.type || "application/octet-stream", dataBase64: toBase64(await file.arrayBuffer()) };
       const r = await api.objections.raise({
         datasetId,
-        recordKey: Object.fromEntries(Object.entries(v.key ?? {}).map(([k, x]) => [k, String(x ?? "").trim()])),
+        rowRef,
         ...(v.column ? { column: v.column, proposedValue: v.proposedValue?.trim() ? v.proposedValue.trim() : null } : {}),
         reason: v.reason.trim(),
         ...(v.evidence?.trim() ? { evidence: v.evidence.trim() } : {}),
@@ -162,10 +163,9 @@ function ObjectionForm({ datasetId, row, columns, keyCols, onClose }: { datasetI
               key={k}
               name={["key", k]}
               label={`${t("objection.recordKey")} · ${k}`}
-              rules={[{ required: true, whitespace: true, message: t("objection.keyRequired") }]}
-              extra={masked.has(k) ? t("objection.maskedKey", { v: String(row[k] ?? "") }) : undefined}
+              extra={masked.has(k) ? t("objection.maskedKey") : undefined}
             >
-              <Input disabled={!masked.has(k)} />
+              <Input disabled />
             </Form.Item>
           ))}
           <Form.Item name="column" label={t("objection.column")}>
