@@ -216,23 +216,23 @@ export async function buildReport(
   const keyIdx = cols.map((col, i) => (col.key ? i : -1)).filter((i) => i >= 0);
   const E = ERR_COLUMN;
   const agg = (await c.runAndReadAll(`SELECT count(*) AS total, count(${E}) AS bad FROM staged`)).getRowObjectsJson()[0] as Record<string, string | number>;
-  // Key uniqueness among the good rows (keys are required, so never NULL there): 64-bit hashes that
-  // occur more than once are the only candidates (one integer GROUP BY, far cheaper than grouping the
-  // key strings); the candidates' rows are then compared by their real keys, so a hash collision
-  // never marks a row.
+  // Key uniqueness among the good rows (keys are required, so never NULL there). Sorting the 64-bit
+  // key hashes and comparing neighbours (a window over ORDER BY hash, with the key and position as
+  // payload) finds the few candidate rows in one pass; measured cheaper than a GROUP BY over 10M
+  // distinct hashes. The candidates are then grouped by their real keys, so a hash collision never
+  // marks a row; every occurrence after the first is a duplicate.
   let dupCount = 0;
   if (keyIdx.length) {
     const k = keyIdx.map((i) => id(cols[i].name)).join(", ");
-    const keyHash = `hash(${k})`;
-    await c.run(`CREATE OR REPLACE TEMP TABLE dup_hashes AS SELECT h FROM (SELECT ${keyHash} AS h FROM staged WHERE ${E} IS NULL) GROUP BY h HAVING count(*) > 1`);
-    if (Number((await c.runAndReadAll("SELECT count(*) FROM dup_hashes")).getRows()[0][0]) > 0) {
-      await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
-        SELECT __pos, __row FROM (
-          SELECT __pos, __row, row_number() OVER (PARTITION BY ${k} ORDER BY __pos) AS rn
-          FROM staged WHERE ${E} IS NULL AND ${keyHash} IN (SELECT h FROM dup_hashes)
-        ) WHERE rn > 1`);
-      dupCount = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]);
-    }
+    await c.run(`CREATE OR REPLACE TEMP TABLE dup_cands AS
+      SELECT __pos, __row, ${k} FROM (
+        SELECT __pos, __row, ${k}, h, lag(h) OVER w AS prev_h, lead(h) OVER w AS next_h
+        FROM (SELECT __pos, __row, ${k}, hash(${k}) AS h FROM staged WHERE ${E} IS NULL)
+        WINDOW w AS (ORDER BY h)
+      ) WHERE h = prev_h OR h = next_h`);
+    await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
+      SELECT __pos, __row FROM (SELECT __pos, __row, row_number() OVER (PARTITION BY ${k} ORDER BY __pos) AS rn FROM dup_cands) WHERE rn > 1`);
+    dupCount = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]);
   }
   const hasDups = dupCount > 0;
   const total = Number(agg.total);
