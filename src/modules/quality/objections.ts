@@ -138,6 +138,14 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
     };
   }
 
+  /** The authoritative source (一数一源 register) of a dataset's column when the column is a registered copy. */
+  async function authorityOf(datasetId: string, column: string): Promise<{ concept: string; datasetId: string; datasetName: string; column: string; orgId: string } | null> {
+    const r = await db.selectFrom("quality_source_copies as c").innerJoin("quality_sources as s", "s.id", "c.source_id")
+      .select(["s.concept", "s.dataset_id", "s.column_name", "s.provider_org_id"]).where("c.dataset_id", "=", datasetId).where("c.column_name", "=", column).executeTakeFirst();
+    if (!r) return null;
+    return { concept: r.concept, datasetId: r.dataset_id, datasetName: await datasetName(r.dataset_id), column: r.column_name, orgId: r.provider_org_id };
+  }
+
   /** The key values of the row a preview named ("v<version>.<position>"): only in the current version. */
   async function keyOfRow(snap: SnapshotLike, ref: string, keys: string[]): Promise<Record<string, string>> {
     const m = /^v(\d+)\.(\d+)$/.exec(ref)!;
@@ -190,10 +198,18 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
           attachment_type: body.attachment?.type ?? null, status: "submitted", resolution: null, resolution_note: null, correction_version: null, conflict_id: opts.conflictId ?? null,
           raised_by: actor.userId, raised_org_id: actor.orgId, due_at: dueAt, overdue_stage: null, reminded_stage: null, escalated_at: null, created_at: at, updated_at: at, closed_at: null,
       };
+      // 一数一源: when the field in doubt is a registered copy of another department's authoritative
+      // source, that department is told too (the copy's holder handles the objection; the fix belongs at the source).
+      const authority = body.column ? await authorityOf(ds.id, body.column) : null;
       const o = await step(id, actor, {
-        step: "raised", from: ["submitted"], note: body.reason, data: { version: snap.version, column: body.column ?? null, dueAt: dueAt.toISOString(), conflictId: opts.conflictId ?? null },
+        step: "raised", from: ["submitted"], note: body.reason,
+        data: { version: snap.version, column: body.column ?? null, dueAt: dueAt.toISOString(), conflictId: opts.conflictId ?? null, ...(authority ? { authority } : {}) },
         patch: () => ({}),
-        notify: tellDepartment(`新的数据异议：${ds.name}`, `请在 ${dueAt.toISOString().slice(0, 10)} 前受理。理由：${body.reason}`),
+        notify: async (x, tx) => {
+          await tellDepartment(`新的数据异议：${ds.name}`, `请在 ${dueAt.toISOString().slice(0, 10)} 前受理。理由：${body.reason}${authority ? `（该字段的权威来源为「${authority.datasetName}」，已同时告知其数源部门）` : ""}`)(x, tx);
+          if (authority && authority.orgId !== x.provider_org_id)
+            await deps.notify.notify(tx, { orgId: authority.orgId, role: "data_officer", kind: "objection", title: `一数一源：权威数据「${authority.concept}」收到异议`, body: `「${ds.name}」的「${body.column}」沿用贵部门的权威数据，收到异议：${body.reason}`, link: link(x.id) });
+        },
       }, row);
       return detail(actor, o);
     },

@@ -240,6 +240,14 @@ describe(`quality (治理) through the HTTP API (${TEST_ENGINE})`, () => {
     assert.equal(o.statusCode, 201, o.body);
     assert.equal(o.json().objection.conflictId, conflict.id);
     assert.equal((await api("police", "GET", "/api/quality/conflicts?status=objected")).json().items[0].objectionId, o.json().objection.id);
+    // An objection to the copy's field (社保's 户籍地址, held by 人社) also tells the authoritative department (公安).
+    const copyObj = await api("clerk", "POST", "/api/objections", { datasetId: ids.ss, recordKey: { 公民身份号码: people[3] }, column: "户籍地址", reason: "地址已变更" });
+    assert.equal(copyObj.statusCode, 201, copyObj.body);
+    assert.equal(copyObj.json().objection.providerOrgId, org.hr, "the holder of the copy handles it");
+    assert.deepEqual(copyObj.json().events[0].data.authority.datasetId, ids.pop);
+    const told = (await api("police", "GET", "/api/notifications")).json().items;
+    assert.ok(told.some((n: any) => n.link === `/objections/${copyObj.json().objection.id}` && n.title.includes("一数一源")), "the authoritative department is told");
+    await api("hr", "POST", `/api/objections/${copyObj.json().objection.id}/reject`, { reason: "以公安数据为准" });
   });
 
   test("league table of departments and dataset scores", async () => {

@@ -41,6 +41,7 @@ export default function ObjectionDetailPage() {
     return <ErrorAlert error={res.error} onRetry={res.reload} />;
   }
   const { objection: o, events, can } = res.data!;
+  const authority = (events.find((e) => e.step === "raised")?.data as { authority?: { concept: string; datasetName: string } } | null)?.authority;
   const current = stepIndex(o);
 
   const run = async () => {
@@ -127,6 +128,9 @@ export default function ObjectionDetailPage() {
         />
       </Card>
       <Card style={{ marginBottom: 16 }} title={t("objection.details")}>
+        {authority && (
+          <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="objection-authority" title={t("objection.authority", { concept: authority.concept, dataset: authority.datasetName })} />
+        )}
         <Descriptions bordered size="small" column={{ xs: 1, md: 2 }}>
           <Descriptions.Item label={t("objection.dataset")}>{o.dataset.name}</Descriptions.Item>
           <Descriptions.Item label={t("objection.version")}>{o.version ? `v${o.version}` : "—"}</Descriptions.Item>
