@@ -187,6 +187,75 @@ describe("DuckDB macros agree with the JS functions", () => {
     }
   });
 
+  /** gs_idcard_valid(x) for each value, in order (the values go through a table: no quoting, any character). */
+  async function idcardValid(values: string[]): Promise<unknown[]> {
+    await c.run("CREATE OR REPLACE TEMP TABLE idv (i INTEGER, x VARCHAR)");
+    const app = await c.createAppender("idv");
+    values.forEach((x, i) => {
+      app.appendInteger(i);
+      app.appendVarchar(x);
+      app.endRow();
+    });
+    app.closeSync();
+    return (await c.runAndReadAll("SELECT gs_idcard_valid(x) FROM idv ORDER BY i")).getRowsJson().map((r) => r[0]);
+  }
+  /** An ID born on ymd with the right check character; with a wrong one; lower-case; padded; ending in X whatever its check. */
+  const idVariants = (region: string, ymd: string, seq: string) => {
+    const first17 = region + ymd + seq;
+    const check = idCardCheckChar(first17);
+    const wrong = check === "X" ? "0" : check === "9" ? "X" : String(Number(check) + 1);
+    return [first17 + check, first17 + wrong, (first17 + check).toLowerCase(), ` ${first17 + check}\u3000`, first17 + "X"];
+  };
+
+  test("ID birth dates on calendar edges: leap days, 31st of 30-day months, today and tomorrow", async () => {
+    const addDays = (days: number) => todayYmd(Date.now() + days * 86400_000);
+    const cases: [string, boolean][] = [
+      ["20000229", true], ["19000229", false], ["18000229", false], ["20240229", true], ["20230229", false],
+      ["18040229", true], ["19960229", true], ["20000230", false], ["19990228", true], ["19490230", false],
+      ["19490431", false], ["19490631", false], ["19490931", false], ["19491131", false],
+      ["19490131", true], ["19490331", true], ["19490531", true], ["19490731", true], ["19490831", true], ["19491031", true], ["19491231", true],
+      ["19490430", true], ["19490001", false], ["19491301", false], ["19490100", false], ["17991231", false], ["18000101", true],
+      [addDays(-1), true], [addDays(0), true], [addDays(1), false], [addDays(366), false],
+    ];
+    const values: string[] = [];
+    for (const [ymd, valid] of cases) {
+      // Sequences 000–019: some end in X, some in a digit.
+      for (let s = 0; s < 20; s++) {
+        const [good] = idVariants("330106", ymd, String(s).padStart(3, "0"));
+        assert.equal(isValidIdCard(good), valid, `isValidIdCard(${good})`);
+        values.push(...idVariants("330106", ymd, String(s).padStart(3, "0")));
+      }
+    }
+    const got = await idcardValid(values);
+    const mismatches = values.flatMap((x, i) => (got[i] === isValidIdCard(x) ? [] : [`${JSON.stringify(x)}: sql ${got[i]} js ${isValidIdCard(x)}`]));
+    assert.deepEqual(mismatches.slice(0, 20), []);
+  });
+
+  test("every year 1795–2105 × month 00–13 × day 00–32, largest region and sequence too", async () => {
+    const values: string[] = [];
+    for (let y = 1795; y <= 2105; y++) {
+      for (let mo = 0; mo <= 13; mo++) {
+        for (let d = 0; d <= 32; d++) {
+          const ymd = `${y}${String(mo).padStart(2, "0")}${String(d).padStart(2, "0")}`;
+          // 839999 … 999X is the largest value the pattern lets through (the arithmetic's BIGINT bound).
+          const [region, seq] = (y + mo + d) % 2 ? ["839999", "999"] : ["110105", String((y * 7 + d) % 1000).padStart(3, "0")];
+          const [good, wrong, , , x] = idVariants(region, ymd, seq);
+          values.push(good, wrong, x);
+        }
+      }
+    }
+    const got = await idcardValid(values);
+    let valid = 0;
+    const mismatches: string[] = [];
+    values.forEach((x, i) => {
+      const want = isValidIdCard(x);
+      if (want) valid++;
+      if (got[i] !== want && mismatches.length < 20) mismatches.push(`${x}: sql ${got[i]} js ${want}`);
+    });
+    assert.deepEqual(mismatches, []);
+    assert.ok(valid > 80_000, `${valid} valid`);
+  });
+
   test("TEMP macros for a connection that must not write to its database file", async () => {
     const c2 = await inst.connect();
     for (const m of duckdbMacros({ temporary: true })) await c2.run(m);
