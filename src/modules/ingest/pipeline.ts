@@ -232,7 +232,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     const rowCount = Number((await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${str(merged)})`)).getRows()[0][0]);
     return { report, parquet: merged, rowCount, columns: cols, layout: { errColumn: false, deletes: null }, validated: input.base.validated, digest: startDigest(merged) };
   } finally {
-    await c.run("DROP VIEW IF EXISTS staged; DROP TABLE IF EXISTS dups; DROP TABLE IF EXISTS dup_cands;").catch(() => undefined);
+    await c.run("DROP VIEW IF EXISTS staged; DROP TABLE IF EXISTS dups; DROP TABLE IF EXISTS dup_hashes;").catch(() => undefined);
     c.closeSync();
     for (const f of ["utf8.csv", "sheet.ndjson"]) await fs.promises.rm(path.join(input.dir, f), { force: true }).catch(() => undefined);
   }

@@ -216,23 +216,24 @@ export async function buildReport(
   const keyIdx = cols.map((col, i) => (col.key ? i : -1)).filter((i) => i >= 0);
   const E = ERR_COLUMN;
   const agg = (await c.runAndReadAll(`SELECT count(*) AS total, count(${E}) AS bad FROM staged`)).getRowObjectsJson()[0] as Record<string, string | number>;
-  // Key uniqueness among the good rows (keys are required, so never NULL there). Sorting the 64-bit
-  // key hashes and comparing neighbours (a window over ORDER BY hash, with the key and position as
-  // payload) finds the few candidate rows in one pass; measured cheaper than a GROUP BY over 10M
-  // distinct hashes. The candidates are then grouped by their real keys, so a hash collision never
-  // marks a row; every occurrence after the first is a duplicate.
+  // Key uniqueness among the good rows (keys are required, so never NULL there): the 64-bit key
+  // hashes are sorted and compared with their neighbours (a window over ORDER BY hash, hashes only:
+  // measured cheaper than a GROUP BY over 10M distinct hashes, and than carrying the keys through the
+  // sort). The rows of a repeated hash are then grouped by their real keys, so a hash collision
+  // never marks a row; every occurrence after the first is a duplicate.
   let dupCount = 0;
   if (keyIdx.length) {
     const k = keyIdx.map((i) => id(cols[i].name)).join(", ");
-    await c.run(`CREATE OR REPLACE TEMP TABLE dup_cands AS
-      SELECT __pos, __row, ${k} FROM (
-        SELECT __pos, __row, ${k}, h, lag(h) OVER w AS prev_h, lead(h) OVER w AS next_h
-        FROM (SELECT __pos, __row, ${k}, hash(${k}) AS h FROM staged WHERE ${E} IS NULL)
-        WINDOW w AS (ORDER BY h)
-      ) WHERE h = prev_h OR h = next_h`);
-    await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
-      SELECT __pos, __row FROM (SELECT __pos, __row, row_number() OVER (PARTITION BY ${k} ORDER BY __pos) AS rn FROM dup_cands) WHERE rn > 1`);
-    dupCount = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]);
+    await c.run(`CREATE OR REPLACE TEMP TABLE dup_hashes AS
+      SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev_h FROM (SELECT hash(${k}) AS h FROM staged WHERE ${E} IS NULL)) WHERE h = prev_h`);
+    if (Number((await c.runAndReadAll("SELECT count(*) FROM dup_hashes")).getRows()[0][0]) > 0) {
+      await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
+        SELECT __pos, __row FROM (
+          SELECT __pos, __row, row_number() OVER (PARTITION BY ${k} ORDER BY __pos) AS rn
+          FROM staged WHERE ${E} IS NULL AND hash(${k}) IN (SELECT h FROM dup_hashes)
+        ) WHERE rn > 1`);
+      dupCount = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]);
+    }
   }
   const hasDups = dupCount > 0;
   const total = Number(agg.total);
