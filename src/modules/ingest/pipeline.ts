@@ -157,7 +157,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     input.progress({ phase: "validating", message: "逐行校验、转换类型并写入快照", done: 0, total: 100, unit: "percent" });
     // One streaming pass: read, type and check every row, written straight to the snapshot file.
     const out = path.join(input.dir, "snapshot.parquet");
-    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr)}) TO ${str(out)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
+    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr, { emptyIsNull: src.csv })}) TO ${str(out)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
     let rejects: RejectRow[] = [];
     try {
       try {

@@ -133,7 +133,8 @@ function errorExpr(c: SnapshotColumn, v: string, t: string): string {
   if (c.required) whens.push(`WHEN ${v} IS NULL OR (starts_with(${v}, ' ') AND trim(${v}) = '') THEN 'required'`);
   if (c.type === "数值型") whens.push(`WHEN ${v} IS NOT NULL AND (${t} IS NULL OR NOT isfinite(${t})) THEN 'type'`);
   else if (c.type !== "字符型") whens.push(`WHEN ${v} IS NOT NULL AND ${t} IS NULL THEN 'type'`);
-  if (c.length && c.type === "字符型") whens.push(`WHEN length(${v}) > ${c.length} THEN 'too_long'`);
+  // Bytes ≥ characters, so the character count runs only for values longer than the limit in bytes.
+  if (c.length && c.type === "字符型") whens.push(`WHEN strlen(${v}) > ${c.length} AND length(${v}) > ${c.length} THEN 'too_long'`);
   if (c.codeList?.length) whens.push(`WHEN ${v} NOT IN (${c.codeList.map(str).join(",")}) THEN 'code_list'`);
   return whens.length ? `(CASE ${whens.join(" ")} END)` : "CAST(NULL AS VARCHAR)";
 }
@@ -149,10 +150,11 @@ const PART_SEP = "chr(31)";
  * the value; never for a sensitive item). `__gs_src_row` when the source carries its own row
  * numbers (`rowExpr`). The caller COPYs it to the snapshot file.
  */
-export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: string): string {
+export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: string, opts: { emptyIsNull?: boolean } = {}): string {
+  // DuckDB's CSV reader already reads an empty field, quoted or not, as NULL (emptyIsNull); other sources may hold ''.
   const inner = plan.columns.map((_c, i) => {
     const f = plan.source[i];
-    return `${f === null ? "CAST(NULL AS VARCHAR)" : `NULLIF(CAST(${id(f)} AS VARCHAR), '')`} AS v${i}`;
+    return `${f === null ? "CAST(NULL AS VARCHAR)" : opts.emptyIsNull ? id(f) : `NULLIF(CAST(${id(f)} AS VARCHAR), '')`} AS v${i}`;
   });
   const typed = plan.columns.map((c, i) => `${typedExpr(c, `v${i}`)} AS t${i}`);
   const errs = plan.columns.map((c, i) => `${errorExpr(c, `v${i}`, `t${i}`)} AS e${i}`);
