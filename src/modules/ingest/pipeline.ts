@@ -49,10 +49,13 @@ export interface PipelineResult {
 }
 
 /**
- * Compression of the snapshot: zstd (about 30% smaller than snappy, read as fast; measured in
- * bench/ingest). The file is written once, in the validating pass.
+ * How snapshot files are written (every writer uses these): zstd (about 40% smaller than snappy, read
+ * as fast); Parquet format version 2 (DELTA and BYTE_STREAM_SPLIT encodings: cheaper to write than
+ * dictionary-then-plain, read by DuckDB, Arrow, Spark ≥ 3.3 and Trino); dictionaries only up to 10,000
+ * entries (a column of unique values such as 身份证 would otherwise build one and throw it away).
+ * Measured on 10M typed rows: write CPU 4.1 s → 2.9 s for a file 7% larger (bench/ingest).
  */
-const SNAPSHOT_COMPRESSION = "zstd";
+export const SNAPSHOT_PARQUET = "FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2, DICTIONARY_SIZE_LIMIT 10000, ROW_GROUP_SIZE 122880";
 
 /** Run a long statement while reporting DuckDB's own progress. */
 async function runWithProgress(c: DuckDBConnection, sql: string, onPct: (pct: number) => void): Promise<void> {
@@ -157,7 +160,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     input.progress({ phase: "validating", message: "逐行校验、转换类型并写入快照", done: 0, total: 100, unit: "percent" });
     // One streaming pass: read, type and check every row, written straight to the snapshot file.
     const out = path.join(input.dir, "snapshot.parquet");
-    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr, { emptyIsNull: src.csv })}) TO ${str(out)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
+    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr, { emptyIsNull: src.csv })}) TO ${str(out)} (${SNAPSHOT_PARQUET})`, (pct) => input.progress({ done: Math.round(pct) }));
     let rejects: RejectRow[] = [];
     try {
       try {
@@ -228,7 +231,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     const fresh = snapshotSql(out, cols, layout, false);
     const merged = path.join(input.dir, "merged.parquet");
     const select = `WITH n AS (SELECT * FROM ${fresh}) SELECT * FROM n UNION ALL SELECT ${keep.join(", ")} FROM ${input.base.sql} p WHERE NOT EXISTS (SELECT 1 FROM n WHERE ${match})`;
-    await runWithProgress(c, `COPY (${select}) TO ${str(merged)} (FORMAT parquet, COMPRESSION ${SNAPSHOT_COMPRESSION}, ROW_GROUP_SIZE 122880)`, (pct) => input.progress({ done: Math.round(pct) }));
+    await runWithProgress(c, `COPY (${select}) TO ${str(merged)} (${SNAPSHOT_PARQUET})`, (pct) => input.progress({ done: Math.round(pct) }));
     const rowCount = Number((await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${str(merged)})`)).getRows()[0][0]);
     return { report, parquet: merged, rowCount, columns: cols, layout: { errColumn: false, deletes: null }, validated: input.base.validated, digest: startDigest(merged) };
   } finally {

@@ -9,7 +9,7 @@ import { assertCan, can, type Actor } from "../policy/index.ts";
 import type { DataItem, Grade, ItemType } from "../catalog/index.ts";
 import { datasetDir, durableRename, fileDigest, removeQuietly, snapshotFileName, stagingDir, stagingRoot } from "./files.ts";
 import type { DatasetRef, JobRef } from "./policies.ts";
-import { runPipeline, type PipelineResult } from "./pipeline.ts";
+import { runPipeline, SNAPSHOT_PARQUET, type PipelineResult } from "./pipeline.ts";
 import { receiveToFile } from "./stage.ts";
 import { diffSnapshots, readRows, snapshotSql } from "./queries.ts";
 import { createSources, presentSource } from "./sources.ts";
@@ -476,7 +476,7 @@ export function createIngestService(deps: IngestDeps) {
               if (hit !== 1) throw new NotFoundError({ field: `changes.${n}.key`, message: "按主键找不到要更正的记录", messageEn: "No record with that key" });
               await c.run(`UPDATE cor SET ${ident(col.name)} = ${typed} WHERE ${where}`);
             }
-            await c.run(`COPY cor TO ${str(out)} (FORMAT parquet, COMPRESSION zstd)`);
+            await c.run(`COPY cor TO ${str(out)} (${SNAPSHOT_PARQUET})`);
             await c.run("DROP TABLE cor");
           });
           const { snap } = await commit(datasetId, {
