@@ -149,22 +149,25 @@ function looksBinary(h: Buffer): boolean {
  */
 async function transcode(file: string, out: string, encoding: "gb18030" | "utf-16le", skip: number, filename: string): Promise<void> {
   const dec = new TextDecoder(encoding);
-  const ws = fs.createWriteStream(out, { flags: "wx", highWaterMark: 1 << 20 });
+  // A file handle, each write awaited: nothing is left in flight when a bad byte stops the loop.
+  const fh = await fs.promises.open(out, "wx");
   let line = 1;
   const put = async (s: string) => {
     const bad = s.indexOf("\ufffd");
     if (bad >= 0) throw encodingError(filename, line + countNewlines(s, bad));
     line += countNewlines(s, s.length);
-    if (!ws.write(Buffer.from(s, "utf8"))) await new Promise<void>((r) => ws.once("drain", () => r()));
+    const buf = Buffer.from(s, "utf8");
+    for (let off = 0; off < buf.length; ) off += (await fh.write(buf, off, buf.length - off)).bytesWritten;
   };
   try {
     for await (const chunk of fs.createReadStream(file, { start: skip, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) await put(dec.decode(chunk, { stream: true }));
     await put(dec.decode());
   } catch (err) {
-    ws.destroy();
+    await fh.close();
+    await fs.promises.rm(out, { force: true });
     throw err;
   }
-  await new Promise<void>((resolve, reject) => ws.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  await fh.close();
 }
 
 function countNewlines(s: string, end: number): number {
