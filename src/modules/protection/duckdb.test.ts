@@ -187,6 +187,23 @@ describe("DuckDB macros agree with the JS functions", () => {
     }
   });
 
+  test("the two-step form (gs_idcard_num in a subquery, then gs_idcard_valid_num) agrees with gs_idcard_valid and the JS on the corpus", async () => {
+    const values = corpus(seededRng(11));
+    await c.run("CREATE OR REPLACE TABLE v2 (i INTEGER, x VARCHAR)");
+    const app = await c.createAppender("v2");
+    values.forEach((x, i) => {
+      app.appendInteger(i);
+      if (x === null) app.appendNull();
+      else app.appendVarchar(x);
+      app.endRow();
+    });
+    app.closeSync();
+    const rows = (await c.runAndReadAll("SELECT i, gs_idcard_valid_num(x, m) AS a, gs_idcard_valid(x) AS b FROM (SELECT i, x, gs_idcard_num(x) AS m FROM v2) ORDER BY i")).getRowObjectsJson();
+    const bad = rows.filter((r) => r.a !== r.b || r.a !== (values[Number(r.i)] === null ? null : isValidIdCard(values[Number(r.i)]!))).slice(0, 10);
+    assert.deepEqual(bad, []);
+    assert.ok(rows.filter((r) => r.a === true).length > 200, "valid IDs in the corpus");
+  });
+
   /** gs_idcard_valid(x) for each value, in order (the values go through a table: no quoting, any character). */
   async function idcardValid(values: string[]): Promise<unknown[]> {
     await c.run("CREATE OR REPLACE TEMP TABLE idv (i INTEGER, x VARCHAR)");

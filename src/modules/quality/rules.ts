@@ -128,7 +128,7 @@ function colExpr(c: QColumn) {
 }
 
 /** The "this row breaks the rule" predicate of a row-level rule (null for aggregate-only rules). */
-export function failPredicate(r: BoundRule, cols: Map<string, QColumn>, today: string): string | null {
+export function failPredicate(r: BoundRule, cols: Map<string, QColumn>, today: string, idNum?: Map<string, string>): string | null {
   const s = r.spec;
   if (s.kind === "compare") {
     const l = cols.get(s.left), rr = cols.get(s.right);
@@ -146,8 +146,11 @@ export function failPredicate(r: BoundRule, cols: Map<string, QColumn>, today: s
   switch (s.kind) {
     case "required":
       return `(NOT ${present})`;
-    case "idcard":
-      return bad(`gs_idcard_valid(${text})`);
+    case "idcard": {
+      // With the parsed number projected by the scan (see compileScan), the check binds it without a lambda.
+      const num = idNum?.get(c.name);
+      return bad(num ? `gs_idcard_valid_num(${text}, ${num})` : `gs_idcard_valid(${text})`);
+    }
     case "uscc":
       return bad(`gs_uscc_valid(${text})`);
     case "mobile":
@@ -222,6 +225,10 @@ export function provedByValidation(r: BoundRule, cols: Map<string, QColumn>): bo
 
 export function compileScan(source: string, cols: QColumn[], rules: BoundRule[], today: string, facts: { validated?: boolean } = {}): CompiledScan {
   const byName = new Map(cols.map((c) => [c.name, c]));
+  // 身份证 columns checked by a rule: their parsed number is projected once in a subquery.
+  const idNum = new Map<string, string>();
+  for (const r of rules) if (r.spec.kind === "idcard" && byName.has(r.column) && isTextType(byName.get(r.column)!) && !idNum.has(r.column)) idNum.set(r.column, qid(`__gs_idnum${idNum.size}`));
+  const from = idNum.size ? `(SELECT *, ${[...idNum].map(([col, alias]) => `gs_idcard_num(${qid(col)}) AS ${alias}`).join(", ")} FROM ${source})` : source;
   const sel: string[] = ["count(*) AS n"];
   const presentAlias = new Map<string, string>();
   const presentOf = (name: string) => {
@@ -274,12 +281,12 @@ export function compileScan(source: string, cols: QColumn[], rules: BoundRule[],
       plan.set(r.id, { evaluated: `e${i}`, failed: f });
     } else {
       const p = presentOf(r.column);
-      sel.push(`count(*) FILTER (WHERE ${failPredicate(r, byName, today)}) AS ${f}`);
+      sel.push(`count(*) FILTER (WHERE ${failPredicate(r, byName, today, idNum)}) AS ${f}`);
       plan.set(r.id, { evaluated: p, failed: f });
     }
   });
   return {
-    sql: `SELECT ${sel.join(",\n  ")}\nFROM ${source}`,
+    sql: `SELECT ${sel.join(",\n  ")}\nFROM ${from}`,
     read(row) {
       const num = (k: string) => Number(row[k] ?? 0);
       const counts = new Map<string, { evaluated: number; failed: number }>();
