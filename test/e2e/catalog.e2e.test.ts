@@ -83,9 +83,20 @@ async function login(username: string, password: string): Promise<void> {
 }
 
 async function logout(): Promise<void> {
-  await page.getByTestId("user-menu").hover();
-  await page.getByRole("menuitem", { name: "退出登录" }).click();
-  await page.getByRole("button", { name: /登\s*录/ }).waitFor();
+  // The user menu opens on hover; on a loaded CI machine it can close again before the click lands,
+  // so the hover and click are retried until the login page shows (seen once in CI).
+  const loginButton = page.getByRole("button", { name: /登\s*录/ });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.getByTestId("user-menu").hover({ timeout: 5_000 });
+      await page.getByRole("menuitem", { name: "退出登录" }).click({ timeout: 5_000 });
+      await loginButton.waitFor({ timeout: 10_000 });
+      return;
+    } catch (err) {
+      if (await loginButton.isVisible()) return;
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 let entryUrl = "";
