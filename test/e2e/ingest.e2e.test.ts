@@ -30,6 +30,8 @@ let tmp = "";
 let csv: SmallCsvResult;
 /** The version the upload makes: the demo seed may already have loaded the dataset. */
 let nextVersion = 1;
+/** The objection the admin raises on a masked row (handled by the officer next). */
+let objectionPath = "";
 
 /** A tiny HTTP client with a session cookie, for the test setup. */
 async function session(username: string, password: string) {
@@ -241,12 +243,34 @@ test("officer loads a GBK CSV with bad rows, loads the good rows and opens the q
       await dialog.getByText("异议已提交，已通知数源部门").waitFor();
       await dialog.getByRole("link", { name: /查看异议/ }).click();
       await p.waitForURL(/\/objections\/obj_/);
+      objectionPath = new URL(p.url()).pathname;
       await p.getByText(shownKey).first().waitFor(); // the objection names the record as the reader saw it
       await settle(p);
       await p.screenshot({ path: path.join(SHOTS, "28b-objection-detail-masked-key.png"), fullPage: true });
     } finally {
       await other.close();
     }
+  });
+
+  await t.test("the officer accepts the whole-record objection and corrects it by choosing the item: a new version", async () => {
+    assert.ok(objectionPath, "the previous step raised an objection");
+    await page.goto(base + objectionPath);
+    await page.getByTestId("objection-accept").click();
+    await page.getByRole("dialog").getByRole("button", { name: /确\s*定/ }).click();
+    await page.getByTestId("objection-correct").waitFor();
+    await page.getByTestId("objection-correct").click();
+    const dialog = page.getByRole("dialog", { name: "核实并更正" });
+    await dialog.waitFor();
+    await dialog.getByTestId("correct-column").click();
+    await page.locator(".ant-select-dropdown .ant-select-item-option", { hasText: "出生日期" }).first().click();
+    await dialog.getByLabel("更正后的值").fill("1980-05-06");
+    await dialog.getByLabel("处理说明").fill("经核实，出生日期以户籍登记为准");
+    await shot("28c-objection-correct-whole-record", false);
+    await dialog.getByRole("button", { name: /确\s*定/ }).click();
+    await page.getByText("已更正").first().waitFor();
+    await shot("28d-objection-corrected");
+    const api = await (await page.request.get(`${base}/api/datasets?entry=${entryId}`)).json();
+    assert.equal(api.items[0].currentVersion, nextVersion + 1, "the correction made a new version");
   });
 
   await t.test("English switch translates the dataset page", async () => {

@@ -124,12 +124,15 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
     const events = await db.selectFrom("quality_objection_events").selectAll().where("objection_id", "=", o.id).orderBy("at").orderBy("ledger_index").execute();
     const handle = can(actor, "quality.objection.handle", refOf(o));
     const respond = can(actor, "quality.objection.respond", refOf(o)) && actor.kind === "user" && actor.userId === o.raised_by;
+    // The data items of the current version, for the department correcting a whole-record objection.
+    const columns = handle && o.status === "verifying" ? ((await deps.ingest.current(o.dataset_id).catch(() => null))?.columns.map((c) => c.name) ?? []) : undefined;
     return {
       objection: present(o, await datasetName(o.dataset_id), await keyView(actor, o)),
+      ...(columns ? { columns } : {}),
       events: events.map((e) => ({ step: e.step, label: OBJECTION_STEP_LABELS[e.step] ?? e.step, actor: e.actor, note: e.note, data: e.data === null ? null : parse(e.data), ledgerIndex: Number(e.ledger_index), at: iso(e.at)! })),
       can: {
         accept: handle && o.status === "submitted",
-        correct: handle && o.status === "verifying" && !!o.column_name,
+        correct: handle && o.status === "verifying",
         reject: handle && (o.status === "submitted" || o.status === "verifying"),
         confirm: respond && o.status === "replied",
         dispute: respond && o.status === "replied",

@@ -290,4 +290,25 @@ describe(`quality (治理) through the HTTP API (${TEST_ENGINE})`, () => {
     assert.equal(both.statusCode, 400, both.body);
     await api("police", "POST", `/api/objections/${id}/reject`, { reason: "经核实无误" });
   });
+  test("a whole-record objection is corrected by naming the item at correction", async () => {
+    const r = await api("clerk", "POST", "/api/objections", { datasetId: ids.pop, recordKey: { 公民身份号码: people[4] }, reason: "这条记录有误" });
+    assert.equal(r.statusCode, 201, r.body);
+    const id = r.json().objection.id;
+    await api("police", "POST", `/api/objections/${id}/accept`, {});
+    const d = (await api("police", "GET", `/api/objections/${id}`)).json();
+    assert.equal(d.can.correct, true, "a record objection can be corrected, not only rejected");
+    assert.ok(d.columns.includes("姓名"), "the handler gets the items to choose from");
+    assert.equal((await api("clerk", "GET", `/api/objections/${id}`)).json().columns, undefined, "only the handler");
+    const none = await api("police", "POST", `/api/objections/${id}/correct`, { note: "已核实" });
+    assert.equal(none.statusCode, 400, none.body);
+    assert.equal(none.json().error.field, "changes");
+    const before = (await t.platform.services.ingest.current(ids.pop))!.version;
+    const ok = await api("police", "POST", `/api/objections/${id}/correct`, { note: "姓名更正", changes: [{ column: "姓名", value: "张四十" }] });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.equal(ok.json().objection.resolution, "corrected");
+    const snap = (await t.platform.services.ingest.current(ids.pop))!;
+    assert.equal(snap.version, before + 1);
+    const name = await t.platform.lake.run(async (c) => (await c.runAndReadAll(`SELECT "姓名" AS n FROM ${snap.sql} WHERE "公民身份号码" = '${people[4]}'`)).getRowObjectsJson()[0].n);
+    assert.equal(name, "张四十");
+  });
 });

@@ -291,6 +291,8 @@ export const ObjectionView = z.object({
 export type ObjectionView = z.infer<typeof ObjectionView>;
 export const ObjectionDetail = z.object({
   objection: ObjectionView,
+  /** The dataset's data items, for the department that may correct it (a whole-record objection names the item at correction). */
+  columns: z.array(z.string()).optional(),
   events: z.array(ObjectionEventView),
   can: z.object({ accept: z.boolean(), correct: z.boolean(), reject: z.boolean(), confirm: z.boolean(), dispute: z.boolean(), decide: z.boolean() }),
 });

@@ -1,5 +1,5 @@
 import { useState, type ReactNode } from "react";
-import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Radio, Result, Skeleton, Space, Steps, Tag, Timeline, Typography } from "antd";
+import { Alert, App, Button, Card, Descriptions, Form, Input, Modal, Radio, Result, Select, Skeleton, Space, Steps, Tag, Timeline, Typography } from "antd";
 import { CheckOutlined, CloseOutlined, EditOutlined, LikeOutlined, PaperClipOutlined, RiseOutlined, SolutionOutlined } from "@ant-design/icons";
 import { useParams } from "react-router-dom";
 import { api, ApiError, links, type ObjectionDetail } from "../api.ts";
@@ -33,14 +33,14 @@ export default function ObjectionDetailPage() {
   const res = useAsync(() => api.objections.get(id), [id]);
   const [action, setAction] = useState<Action>();
   const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<{ text?: string; value?: string; decision?: "uphold" | "reopen" }>();
+  const [form] = Form.useForm<{ text?: string; value?: string; column?: string; decision?: "uphold" | "reopen" }>();
 
   if (res.loading && !res.data) return <Card><Skeleton active paragraph={{ rows: 8 }} /></Card>;
   if (res.error && !res.data) {
     if (res.error.status === 404) return <Result status="404" title="404" subTitle={msg(res.error.text)} />;
     return <ErrorAlert error={res.error} onRetry={res.reload} />;
   }
-  const { objection: o, events, can } = res.data!;
+  const { objection: o, events, can, columns } = res.data!;
   const authority = (events.find((e) => e.step === "raised")?.data as { authority?: { concept: string; datasetName: string } } | null)?.authority;
   const current = stepIndex(o);
 
@@ -51,7 +51,10 @@ export default function ObjectionDetailPage() {
     try {
       if (action === "accept") await api.objections.accept(id, text);
       else if (action === "correct") {
-        const changes = o.column && v.value !== undefined && v.value !== (o.proposedValue ?? "") ? [{ column: o.column, value: v.value.trim() === "" ? null : v.value.trim() }] : undefined;
+        const value = v.value?.trim() ? v.value.trim() : null;
+        const changes = !o.column
+          ? [{ column: v.column!, value }]
+          : v.value !== undefined && v.value !== (o.proposedValue ?? "") ? [{ column: o.column, value }] : undefined;
         await api.objections.correct(id, text!, changes);
       } else if (action === "reject") await api.objections.reject(id, text!);
       else if (action === "confirm") await api.objections.confirm(id, text);
@@ -206,7 +209,17 @@ export default function ObjectionDetailPage() {
               <Input />
             </Form.Item>
           )}
-          {action === "correct" && !o.column && <Alert type="info" showIcon title={t("objection.correctWholeRecord")} style={{ marginBottom: 12 }} />}
+          {action === "correct" && !o.column && (
+            <>
+              <Alert type="info" showIcon title={t("objection.correctWholeRecord")} style={{ marginBottom: 12 }} />
+              <Form.Item name="column" label={t("objection.correctColumn")} rules={[{ required: true, message: t("objection.correctColumn") }]}>
+                <Select data-testid="correct-column" options={(columns ?? []).map((c) => ({ value: c, label: c }))} showSearch />
+              </Form.Item>
+              <Form.Item name="value" label={t("objection.newValue")} extra={t("objection.correctHelp")}>
+                <Input />
+              </Form.Item>
+            </>
+          )}
           <Form.Item
             name="text"
             label={t(action === "reject" || action === "dispute" ? "objection.reasonLabel" : "objection.note")}
