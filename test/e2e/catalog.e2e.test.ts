@@ -9,12 +9,10 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServer, type TestServer } from "./server.ts";
+import { launchBrowser, login as loginAs, logout as logoutOf, openPage, shot as shotOf } from "./browser.ts";
 
-const SHOTS = path.resolve("test-results", "screenshots");
 const ENTRY_NAME = "江城市新能源汽车充电桩运营信息";
 const KEYWORD = "充电桩";
 
@@ -26,7 +24,6 @@ let context: BrowserContext;
 let page: Page;
 
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   if (process.env.GONGSHU_E2E_URL) {
     base = process.env.GONGSHU_E2E_URL.replace(/\/$/, "");
     creds = { admin: process.env.GONGSHU_E2E_ADMIN ?? "admin", officer: process.env.GONGSHU_E2E_OFFICER ?? "", password: process.env.GONGSHU_E2E_PASSWORD ?? "" };
@@ -35,15 +32,8 @@ before(async () => {
     base = server.url;
     creds = { admin: server.admin, officer: server.officer.username, password: server.password };
   }
-  // launch() gives chromium a fresh temporary profile of its own.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai", deviceScaleFactor: 1 });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (e) => console.error("[browser error]", e.message));
+  browser = await launchBrowser();
+  ({ context, page } = await openPage(browser));
 }, { timeout: 180_000 });
 
 after(async () => {
@@ -52,20 +42,7 @@ after(async () => {
   await server?.close();
 });
 
-/** Wait until the network is quiet, no spinner shows and every animation has finished. */
-async function settle(p: Page): Promise<void> {
-  await p.waitForLoadState("networkidle").catch(() => {});
-  await p.waitForFunction(() => !document.querySelector(".ant-spin-spinning, .ant-skeleton-active, .ant-btn-loading"), null, { timeout: 10_000 }).catch(() => {});
-  await p.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity), null, { timeout: 5_000 }).catch(() => {});
-  // Let toasts go, so they do not cover the header in screenshots.
-  await p.waitForFunction(() => !document.querySelector(".ant-message-notice"), null, { timeout: 6_000 }).catch(() => {});
-  await p.waitForTimeout(250);
-}
-
-async function shot(name: string, fullPage = true): Promise<void> {
-  await settle(page);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-}
+const shot = (name: string, fullPage = true) => shotOf(page, name, fullPage);
 
 /** Pick an option of the antd Select whose form item has this label. */
 async function choose(label: string | RegExp, option: string, scope = page.locator("body")): Promise<void> {
@@ -73,31 +50,8 @@ async function choose(label: string | RegExp, option: string, scope = page.locat
   await page.locator(".ant-select-dropdown:visible .ant-select-item-option", { hasText: option }).first().click();
 }
 
-async function login(username: string, password: string): Promise<void> {
-  await page.goto(`${base}/login`);
-  await page.getByLabel("用户名").fill(username);
-  await page.getByLabel("密码").fill(password);
-  await page.getByRole("button", { name: /登\s*录/ }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith("/login"));
-  await page.getByTestId("user-menu").waitFor();
-}
-
-async function logout(): Promise<void> {
-  // The user menu opens on hover; on a loaded CI machine it can close again before the click lands,
-  // so the hover and click are retried until the login page shows (seen once in CI).
-  const loginButton = page.getByRole("button", { name: /登\s*录/ });
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.getByTestId("user-menu").hover({ timeout: 5_000 });
-      await page.getByRole("menuitem", { name: "退出登录" }).click({ timeout: 5_000 });
-      await loginButton.waitFor({ timeout: 10_000 });
-      return;
-    } catch (err) {
-      if (await loginButton.isVisible()) return;
-      if (attempt >= 3) throw err;
-    }
-  }
-}
+const login = (username: string, password: string) => loginAs(page, base, username, password);
+const logout = () => logoutOf(page);
 
 let entryUrl = "";
 

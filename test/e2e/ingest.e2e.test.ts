@@ -12,11 +12,11 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startServer, type TestServer } from "./server.ts";
+import { launchBrowser, login, openPage, shot as shotOf } from "./browser.ts";
 import { demoEntryContents, writeSmallGbkCsv, type SmallCsvResult } from "../../src/demo/datasets/index.ts";
 
-const SHOTS = path.resolve("test-results", "screenshots");
 const OFFICER = "officer_gaj";
 const ENTRY_NAME = demoEntryContents().population.content.name;
 
@@ -60,7 +60,6 @@ async function ensurePopulationEntry(): Promise<string> {
 }
 
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   server = await startServer();
   base = server.url;
   entryId = await ensurePopulationEntry();
@@ -69,14 +68,8 @@ before(async () => {
   nextVersion = (existing.items[0]?.currentVersion ?? 0) + 1;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gongshu-e2e-ingest-"));
   csv = writeSmallGbkCsv(path.join(tmp, "人口基础信息.csv"), { rows: 40, badRows: 4 });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai", deviceScaleFactor: 1 });
-  page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on("pageerror", (e) => console.error("[browser error]", e.message));
+  browser = await launchBrowser();
+  ({ context, page } = await openPage(browser, 20_000));
 }, { timeout: 240_000 });
 
 after(async () => {
@@ -86,20 +79,7 @@ after(async () => {
   if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function settle(p: Page): Promise<void> {
-  await p.waitForLoadState("networkidle").catch(() => {});
-  await p.waitForFunction(() => !document.querySelector(".ant-spin-spinning, .ant-skeleton-active, .ant-btn-loading"), null, { timeout: 10_000 }).catch(() => {});
-  await p.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running" || a.effect?.getTiming().iterations === Infinity), null, { timeout: 5_000 }).catch(() => {});
-  await p.waitForFunction(() => !document.querySelector(".ant-message-notice"), null, { timeout: 6_000 }).catch(() => {});
-  await p.waitForTimeout(250);
-}
-
-async function shot(name: string, fullPage = true): Promise<void> {
-  // A full-page capture of a scrolled page draws the sticky header mid-page.
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
-  await settle(page);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
-}
+const shot = (name: string, fullPage = true) => shotOf(page, name, fullPage);
 
 /** The texts of the cells of a table's body rows. */
 async function tableRows(testId: string): Promise<string[][]> {
@@ -111,10 +91,7 @@ test("officer loads a GBK CSV with bad rows, loads the good rows and opens the q
   assert.ok(loadErrors.length >= 3, "the fixture has load-stage errors");
 
   await t.test("officer logs in and sees 我的数据集", async () => {
-    await page.goto(`${base}/login?next=/data`);
-    await page.getByLabel("用户名").fill(OFFICER);
-    await page.getByLabel("密码").fill(server.password);
-    await page.getByRole("button", { name: /登\s*录/ }).click();
+    await login(page, base, OFFICER, server.password, "/data");
     await page.waitForURL(/\/data$/);
     await page.getByRole("heading", { name: "我的数据集" }).waitFor();
     const row = page.getByTestId("my-datasets").locator("tr.ant-table-row", { hasText: ENTRY_NAME });
@@ -219,14 +196,9 @@ test("officer loads a GBK CSV with bad rows, loads the good rows and opens the q
   });
 
   await t.test("an admin outside the department sees the preview masked and objects to a row by its reference", async () => {
-    const other = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: "zh-CN", timezoneId: "Asia/Shanghai", deviceScaleFactor: 1 });
-    const p = await other.newPage();
-    p.setDefaultTimeout(20_000);
+    const { context: other, page: p } = await openPage(browser, 20_000);
     try {
-      await p.goto(`${base}/login?next=/data/${entryId}?tab=preview`);
-      await p.getByLabel("用户名").fill(server.admin);
-      await p.getByLabel("密码").fill(server.password);
-      await p.getByRole("button", { name: /登\s*录/ }).click();
+      await login(p, base, server.admin, server.password, `/data/${entryId}?tab=preview`);
       await p.getByText("部门外用户看到的是脱敏数据").waitFor();
       const first = p.getByTestId("preview-rows").locator("tr.ant-table-row").first();
       await first.waitFor();
@@ -237,16 +209,14 @@ test("officer loads a GBK CSV with bad rows, loads the good rows and opens the q
       const shownKey = await dialog.locator("input[disabled]").first().inputValue();
       assert.match(shownKey, /\*/, "the form shows the key as masked, read-only");
       await dialog.getByLabel("异议理由").fill("该记录的出生日期与户籍登记不一致");
-      await settle(p);
-      await p.screenshot({ path: path.join(SHOTS, "28a-objection-masked-row.png") });
+      await shotOf(p, "28a-objection-masked-row", false);
       await dialog.getByRole("button", { name: "提交异议" }).click();
       await dialog.getByText("异议已提交，已通知数源部门").waitFor();
       await dialog.getByRole("link", { name: /查看异议/ }).click();
       await p.waitForURL(/\/objections\/obj_/);
       objectionPath = new URL(p.url()).pathname;
       await p.getByText(shownKey).first().waitFor(); // the objection names the record as the reader saw it
-      await settle(p);
-      await p.screenshot({ path: path.join(SHOTS, "28b-objection-detail-masked-key.png"), fullPage: true });
+      await shotOf(p, "28b-objection-detail-masked-key");
     } finally {
       await other.close();
     }
