@@ -155,10 +155,10 @@ describe("DuckDB macros agree with the JS functions", () => {
     });
   });
 
-  test("on ~30,000 generated valid and corrupted values, value for value", async () => {
-    const values = corpus(seededRng(7));
-    await c.run("CREATE OR REPLACE TABLE v (i INTEGER, x VARCHAR)");
-    const app = await c.createAppender("v");
+  /** Table `name` (i INTEGER, x VARCHAR) holding the values in order (through an appender: any character, no quoting). */
+  async function loadValues(name: string, values: (string | null)[]): Promise<void> {
+    await c.run(`CREATE OR REPLACE TABLE ${name} (i INTEGER, x VARCHAR)`);
+    const app = await c.createAppender(name);
     values.forEach((x, i) => {
       app.appendInteger(i);
       if (x === null) app.appendNull();
@@ -166,6 +166,11 @@ describe("DuckDB macros agree with the JS functions", () => {
       app.endRow();
     });
     app.closeSync();
+  }
+
+  test("on ~30,000 generated valid and corrupted values, value for value", async () => {
+    const values = corpus(seededRng(7));
+    await loadValues("v", values);
     const sel = PAIRS.map(([m]) => `${m}(x) AS ${m}`).join(", ");
     const rows = (await c.runAndReadAll(`SELECT i, ${sel} FROM v ORDER BY i`)).getRowObjectsJson();
     assert.equal(rows.length, values.length);
@@ -189,15 +194,7 @@ describe("DuckDB macros agree with the JS functions", () => {
 
   test("the two-step form (gs_idcard_num in a subquery, then gs_idcard_valid_num) agrees with gs_idcard_valid and the JS on the corpus", async () => {
     const values = corpus(seededRng(11));
-    await c.run("CREATE OR REPLACE TABLE v2 (i INTEGER, x VARCHAR)");
-    const app = await c.createAppender("v2");
-    values.forEach((x, i) => {
-      app.appendInteger(i);
-      if (x === null) app.appendNull();
-      else app.appendVarchar(x);
-      app.endRow();
-    });
-    app.closeSync();
+    await loadValues("v2", values);
     const rows = (await c.runAndReadAll("SELECT i, gs_idcard_valid_num(x, m) AS a, gs_idcard_valid(x) AS b FROM (SELECT i, x, gs_idcard_num(x) AS m FROM v2) ORDER BY i")).getRowObjectsJson();
     const bad = rows.filter((r) => r.a !== r.b || r.a !== (values[Number(r.i)] === null ? null : isValidIdCard(values[Number(r.i)]!))).slice(0, 10);
     assert.deepEqual(bad, []);
