@@ -308,6 +308,23 @@ describe(`ingest: loads, validation, versions, rollback, diff, preview, jobs (${
     assert.ok(!run.body.includes("s3cret-pw"));
     assert.equal(await current(), before);
     assert.deepEqual(stagingLeft(), []);
+    // The scheduler's timer starts a due source by itself and moves its next run on by the update cycle.
+    const jobs = t.platform.services.jobs;
+    const connectorJobs = async () => (await jobs.list({ kind: "ingest.connector", subject: datasetId, limit: 100 })).length;
+    const jobsBefore = await connectorJobs();
+    const srcs = t.platform.database.db as unknown as import("kysely").Kysely<{ ingest_sources: { dataset_id: string; next_run_at: Date | null } }>;
+    await srcs.updateTable("ingest_sources").set({ next_run_at: new Date(Date.now() - 60_000) }).where("dataset_id", "=", datasetId).execute();
+    t.platform.services.ingest.startScheduler(50);
+    try {
+      const until = Date.now() + 10_000;
+      while ((await connectorJobs()) === jobsBefore && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      t.platform.services.ingest.stopScheduler();
+    }
+    assert.equal(await connectorJobs(), jobsBefore + 1, "one run started by the timer");
+    const next = (await srcs.selectFrom("ingest_sources").select("next_run_at").where("dataset_id", "=", datasetId).executeTakeFirst())!.next_run_at!;
+    assert.ok(new Date(next).getTime() > Date.now() + 23 * 3600_000, "the next run is a cycle (每日) later");
+    await t.platform.services.ingest.drain();
     assert.equal((await call(t.app, { method: "DELETE", url: `/api/datasets/${datasetId}/source`, cookie: officer })).statusCode, 204);
     const noStored = await call(t.app, { method: "PUT", url: `/api/datasets/${datasetId}/source`, cookie: officer, body: { url: "postgres://loader:***@127.0.0.1:1/hr", table: "persons" } });
     assert.equal(noStored.statusCode, 400, noStored.body);
