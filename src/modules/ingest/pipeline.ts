@@ -6,7 +6,7 @@ import { sqlIdent as id, sqlString as str, type Lake } from "../../core/lake.ts"
 import type { JobProgress } from "../../core/jobs.ts";
 import type { DataItem } from "../catalog/index.ts";
 import { detectFormat, encodingError, fileError, prepareCsv, xlsxToNdjson, type FileFormat } from "./stage.ts";
-import { buildReport, planColumns, SRC_ROW_COLUMN, validatedSelect, type ColumnPlan, type RejectRow } from "./validate.ts";
+import { buildReport, checkColumn, planColumns, SRC_ROW_COLUMN, validatedSelect, type ColumnPlan, type LoadCheck, type RejectRow } from "./validate.ts";
 import { snapshotSql } from "./queries.ts";
 import type { LoadMode, SnapshotColumn, SnapshotLayout, ValidationReport } from "./schema.ts";
 
@@ -28,6 +28,8 @@ export interface PipelineInput {
   progress(p: JobProgress): void;
   /** Known format (connector output is NDJSON). */
   format?: FileFormat;
+  /** Row checks to compute in the pass and keep as internal columns (SnapshotColumn.checks). */
+  checks?: LoadCheck[];
   /** Digest of a finished file (the ledger's hash); started as soon as the snapshot file is complete, so it runs while DuckDB reports. */
   digest?: (file: string) => Promise<string>;
   /** Incremental load: rows of this snapshot (its `snapshotSql` relation) whose key is not in the new rows are kept. */
@@ -158,10 +160,12 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     await c.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false;");
     const src = await openSource(c, input, format);
     const plan: ColumnPlan = planColumns(src.columns, input.items, input.filename);
+    const names = new Set(plan.columns.map((x) => x.name));
+    const checks = (input.checks ?? []).filter((k) => names.has(k.column));
     input.progress({ phase: "validating", message: "逐行校验、转换类型并写入快照", done: 0, total: 100, unit: "percent" });
     // One streaming pass: read, type and check every row, written straight to the snapshot file.
     const out = path.join(input.dir, "snapshot.parquet");
-    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr, { emptyIsNull: src.csv })}) TO ${str(out)} (${SNAPSHOT_PARQUET})`, (pct) => input.progress({ done: Math.round(pct) }));
+    const pass = (source: string) => runWithProgress(c, `COPY (${validatedSelect(plan, source, src.rowExpr, { emptyIsNull: src.csv, checks })}) TO ${str(out)} (${SNAPSHOT_PARQUET})`, (pct) => input.progress({ done: Math.round(pct) }));
     let rejects: RejectRow[] = [];
     try {
       try {
@@ -212,7 +216,11 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     if (report.goodRows === 0)
       throw new InvalidError({ field: "file", message: `「${input.filename}」没有通过校验的行，未装载任何数据`, messageEn: `No row of "${input.filename}" passed validation; nothing was loaded`, details: { report } });
 
-    const cols = plan.columns;
+    // The snapshot's columns name their load-time check columns.
+    const cols = plan.columns.map((col) => {
+      const mine = checks.map((k, n) => ({ k, n })).filter(({ k }) => k.column === col.name);
+      return mine.length ? { ...col, checks: Object.fromEntries(mine.map(({ k, n }) => [k.kind, checkColumn(n)])) } : col;
+    });
     let deletes: string | null = null;
     if (hasDups) {
       deletes = path.join(input.dir, "deletes.parquet");
@@ -234,7 +242,7 @@ export async function runPipeline(input: PipelineInput): Promise<PipelineResult>
     const select = `WITH n AS (SELECT * FROM ${fresh}) SELECT * FROM n UNION ALL SELECT ${keep.join(", ")} FROM ${input.base.sql} p WHERE NOT EXISTS (SELECT 1 FROM n WHERE ${match})`;
     await runWithProgress(c, `COPY (${select}) TO ${str(merged)} (${SNAPSHOT_PARQUET})`, (pct) => input.progress({ done: Math.round(pct) }));
     const rowCount = Number((await c.runAndReadAll(`SELECT count(*) FROM read_parquet(${str(merged)})`)).getRows()[0][0]);
-    return { report, parquet: merged, rowCount, columns: cols, layout: { errColumn: false, deletes: null }, validated: input.base.validated, digest: startDigest(merged) };
+    return { report, parquet: merged, rowCount, columns: plan.columns, layout: { errColumn: false, deletes: null }, validated: input.base.validated, digest: startDigest(merged) };
   } finally {
     await c.run("DROP VIEW IF EXISTS staged; DROP TABLE IF EXISTS dups; DROP TABLE IF EXISTS dup_hashes;").catch(() => undefined);
     c.closeSync();

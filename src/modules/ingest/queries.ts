@@ -5,14 +5,16 @@ import type { DiffResult, SnapshotColumn, SnapshotInfo, SnapshotLayout } from ".
 
 /**
  * A snapshot as a SQL relation: its columns only, its rows only (rows marked bad at load and the
- * positions in the deletes file left out). `withRow` adds `__rn`, the row's 0-based position in the file.
+ * positions in the deletes file left out). `withRow` adds `__rn`, the row's 0-based position in the
+ * file, and the load-time check columns.
  */
-export function snapshotSql(file: string, columns: Pick<SnapshotColumn, "name">[], layout: SnapshotLayout, withRow: boolean): string {
+export function snapshotSql(file: string, columns: Pick<SnapshotColumn, "name" | "checks">[], layout: SnapshotLayout, withRow: boolean): string {
   const conds: string[] = [];
   if (layout.errColumn) conds.push("__gs_err IS NULL");
   if (layout.deletes) conds.push(`file_row_number NOT IN (SELECT r FROM read_parquet(${str(layout.deletes)}))`);
   const rn = withRow || !!layout.deletes;
-  return `(SELECT ${columns.map((c) => id(c.name)).join(", ")}${withRow ? ", file_row_number AS __rn" : ""} FROM read_parquet(${str(file)}${rn ? ", file_row_number = true" : ""})${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""})`;
+  const checks = withRow ? columns.flatMap((c) => Object.values(c.checks ?? {})).map((x) => `, ${id(x)}`).join("") : "";
+  return `(SELECT ${columns.map((c) => id(c.name)).join(", ")}${withRow ? ", file_row_number AS __rn" : ""}${checks} FROM read_parquet(${str(file)}${rn ? ", file_row_number = true" : ""})${conds.length ? ` WHERE ${conds.join(" AND ")}` : ""})`;
 }
 
 /** A page of a snapshot's rows, in file order, with `__rn` (values as JSON: BIGINT as text, dates as ISO text). */

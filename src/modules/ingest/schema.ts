@@ -26,6 +26,12 @@ export interface SnapshotColumn {
   required: boolean;
   length?: number;
   codeList?: string[];
+  /**
+   * Row checks computed while loading (registered with `ingest.onValidate`, e.g. quality's 身份证
+   * check): rule kind → the file's internal boolean column (true = passes, NULL = no value), read
+   * through `SnapshotInfo.sqlRows`. Only files written by a load have them.
+   */
+  checks?: Record<string, string>;
 }
 
 /**
@@ -52,7 +58,7 @@ export interface SnapshotInfo {
    * uses in FROM. The file may hold rows and columns that are not part of the snapshot (see SnapshotLayout).
    */
   sql: string;
-  /** `sql` plus `__rn`: the row's 0-based position in the file (for a file load: its data row ordinal in the source). */
+  /** `sql` plus `__rn`: the row's 0-based position in the file (for a file load: its data row ordinal in the source), and the load-time check columns (SnapshotColumn.checks). */
   sqlRows: string;
   layout: SnapshotLayout;
   /** Every row passed the entry's validation at load (type, required, length, code list) and the keys are unique. */

@@ -15,7 +15,7 @@ import { diffSnapshots, readRows, snapshotSql } from "./queries.ts";
 import { createSources, presentSource } from "./sources.ts";
 import type { CorrectionsBody, Dataset, DiffResult, LoadMode, RowsPage, SnapshotColumn, SnapshotInfo, SnapshotLayout, ValidationReport, VersionView } from "./schema.ts";
 import { ingestDb, ingestStore, type DatasetRow, type SourceRow, type VersionRow } from "./store.ts";
-import { typedExpr } from "./validate.ts";
+import { snapshotColumns, typedExpr, type LoadCheck } from "./validate.ts";
 
 /** A published catalog entry as ingest needs it (its published content). */
 export interface EntryInfo {
@@ -40,6 +40,8 @@ export interface LedgerPort {
 }
 export type MaskerFor = (grade: Grade, subLevel: 1 | 2 | 3 | 4, item: { name: string; type: ItemType; sensitive: boolean }) => ((v: string | null) => string | null) | null;
 export type CommittedListener = (snap: SnapshotInfo, ctx: { progress(message: string): void }) => Promise<void>;
+/** Row checks another module wants computed during the load pass (kept as internal columns of the file). */
+export type CheckProvider = (columns: SnapshotColumn[]) => LoadCheck[];
 
 export interface IngestDeps {
   db: Db;
@@ -62,6 +64,8 @@ export function createIngestService(deps: IngestDeps) {
   const { db, lake, jobs, ledger, entries } = deps;
   const store = ingestStore(ingestDb(db));
   const listeners: CommittedListener[] = [];
+  const checkProviders: CheckProvider[] = [];
+  const loadChecks = (items: DataItem[]) => checkProviders.flatMap((f) => f(snapshotColumns(items)));
   const active = new Set<Promise<unknown>>();
   const chains = new Map<string, Promise<unknown>>();
   const shareTypes = new Map<string, string>();
@@ -232,7 +236,7 @@ export function createIngestService(deps: IngestDeps) {
     return track(serial(ds.id, () =>
       jobs.run(job.id, async (ctx) => {
         try {
-          const r: PipelineResult = await runPipeline({ lake, dir, file: input.file, filename: input.filename, items: entry.items, mode: input.mode, progress: (p) => ctx.progress(p), digest: (f) => fileDigest(f, ledger.hash) });
+          const r: PipelineResult = await runPipeline({ lake, dir, file: input.file, filename: input.filename, items: entry.items, mode: input.mode, progress: (p) => ctx.progress(p), digest: (f) => fileDigest(f, ledger.hash), checks: loadChecks(entry.items) });
           const { snap, scored } = await commit(ds.id, { parquet: r.parquet, digest: r.digest, layout: r.layout, validated: r.validated, rowCount: r.rowCount, columns: r.columns, source: input.source, jobId: job.id, actorUserId: input.actorUserId, kind: "ingest.snapshot.committed", data: { file: input.filename, mode: input.mode, badRows: r.report.badRows } }, ctx);
           return { datasetId: ds.id, version: snap.version, rowCount: snap.rowCount, report: r.report, scored, scoring: listeners.length ? "ran" : "no listener registered" };
         } finally {
@@ -245,6 +249,7 @@ export function createIngestService(deps: IngestDeps) {
   const sources = createSources({
     db, lake, jobs, store, log: deps.log,
     loadEntry: (entryId) => publishedEntry(entryId),
+    checks: (items) => loadChecks(items),
     current: async (dsId) => {
       const ds = await load(dsId);
       if (ds.current_version == null) return null;
@@ -286,6 +291,10 @@ export function createIngestService(deps: IngestDeps) {
     },
     onCommitted(listener: CommittedListener): void {
       listeners.push(listener);
+    },
+    /** Register row checks to compute while loading (quality: the 身份证 check, so scoring need not read the column again). */
+    onValidate(provider: CheckProvider): void {
+      checkProviders.push(provider);
     },
     get scoringListeners() {
       return listeners.length;
@@ -480,7 +489,7 @@ export function createIngestService(deps: IngestDeps) {
             await c.run("DROP TABLE cor");
           });
           const { snap } = await commit(datasetId, {
-            parquet: out, rowCount: cur.rowCount, columns: cur.columns, source: `correction:${input.ref}`, jobId: null, actorUserId: userOf(actor),
+            parquet: out, rowCount: cur.rowCount, columns: cur.columns.map(({ checks: _checks, ...col }) => col), source: `correction:${input.ref}`, jobId: null, actorUserId: userOf(actor),
             kind: "ingest.snapshot.corrected", data: { reason: input.reason, ref: input.ref, changes: input.changes.length, basedOn: cur.version },
           });
           return snap;

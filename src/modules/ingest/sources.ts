@@ -8,6 +8,7 @@ import type { Actor } from "../policy/index.ts";
 import { extractPostgres } from "./connectors/postgres.ts";
 import { removeQuietly, stagingDir } from "./files.ts";
 import { runPipeline } from "./pipeline.ts";
+import type { LoadCheck } from "./validate.ts";
 import type { SnapshotColumn, SnapshotInfo, SnapshotLayout, SourceBody, SourceView } from "./schema.ts";
 import type { DatasetRow, SourceRow, ingestStore } from "./store.ts";
 import type { EntryInfo } from "./service.ts";
@@ -73,6 +74,8 @@ export interface SourcesDeps {
   current(datasetId: string): Promise<SnapshotInfo | null>;
   serial<T>(datasetId: string, fn: () => Promise<T>): Promise<T>;
   track<T>(p: Promise<T>): Promise<T>;
+  /** Load-time row checks for an entry's items (see IngestService.onValidate). */
+  checks?(items: EntryInfo["items"]): LoadCheck[];
   commit(dsId: string, r: { parquet: string; layout?: SnapshotLayout; validated?: boolean; rowCount: number; columns: SnapshotColumn[]; source: string; jobId: string | null; actorUserId: string | null; kind: string; data?: Record<string, unknown> }, ctx?: JobContext): Promise<{ snap: SnapshotInfo; scored: boolean }>;
   assertManage(actor: Actor, datasetId: string): Promise<DatasetRow>;
 }
@@ -106,7 +109,7 @@ export function createSources(deps: SourcesDeps) {
               return { datasetId: ds.id, version: base.version, rowCount: base.rowCount, extracted: 0, unchanged: true };
             }
             const filename = `postgres:${src.table_name ?? "query"}`;
-            const r = await runPipeline({ lake, dir, file: out, filename, items: entry.items, mode: "all-or-nothing", format: "ndjson", progress: (p) => ctx.progress(p), ...(base ? { base: { sql: base.sql, columns: base.columns, validated: base.validated } } : {}) });
+            const r = await runPipeline({ lake, dir, file: out, filename, items: entry.items, mode: "all-or-nothing", format: "ndjson", progress: (p) => ctx.progress(p), checks: deps.checks?.(entry.items), ...(base ? { base: { sql: base.sql, columns: base.columns, validated: base.validated } } : {}) });
             const { snap, scored } = await deps.commit(ds.id, { parquet: r.parquet, layout: r.layout, validated: r.validated, rowCount: r.rowCount, columns: r.columns, source: filename, jobId: j.id, actorUserId: owner.userId, kind: "ingest.snapshot.committed", data: { connector: "postgres", incremental: !!base, extracted: ext.rows } }, ctx);
             await store.updateSource(ds.id, { last_run_at: new Date(), last_job_id: j.id, ...(ext.maxIncremental != null ? { last_value: ext.maxIncremental } : {}) });
             return { datasetId: ds.id, version: snap.version, rowCount: snap.rowCount, extracted: ext.rows, report: r.report, scored };

@@ -151,19 +151,37 @@ const PART_SEP = "chr(31)";
  * the value; never for a sensitive item). `__gs_src_row` when the source carries its own row
  * numbers (`rowExpr`). The caller COPYs it to the snapshot file.
  */
-export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: string, opts: { emptyIsNull?: boolean } = {}): string {
+/**
+ * A row check computed during the load pass (registered with `ingest.onValidate`): `prepare` (optional)
+ * is projected once per row in the typing layer, `sql` gives the boolean; both take the typed value.
+ */
+export interface LoadCheck {
+  column: string;
+  kind: string;
+  prepare?: (v: string) => string;
+  sql: (v: string, prepared?: string) => string;
+}
+
+/** The file's internal column of the n-th load check. */
+export const checkColumn = (n: number) => `__gs_chk_${n}`;
+
+export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: string, opts: { emptyIsNull?: boolean; checks?: LoadCheck[] } = {}): string {
   // DuckDB's CSV reader already reads an empty field, quoted or not, as NULL (emptyIsNull); other sources may hold ''.
   const inner = plan.columns.map((_c, i) => {
     const f = plan.source[i];
     return `${f === null ? "CAST(NULL AS VARCHAR)" : opts.emptyIsNull ? id(f) : `NULLIF(CAST(${id(f)} AS VARCHAR), '')`} AS v${i}`;
   });
   const typed = plan.columns.map((c, i) => `${typedExpr(c, `v${i}`)} AS t${i}`);
+  const idx = new Map(plan.columns.map((c, i) => [c.name, i]));
+  const checks = (opts.checks ?? []).filter((k) => idx.has(k.column));
+  const prepared = checks.map((k, n) => (k.prepare ? `${k.prepare(`t${idx.get(k.column)}`)} AS p${n}` : null)).filter((x): x is string => !!x);
+  const checkCols = checks.map((k, n) => `${k.sql(`t${idx.get(k.column)}`, k.prepare ? `p${n}` : undefined)} AS ${checkColumn(n)}`);
   const errs = plan.columns.map((c, i) => `${errorExpr(c, `v${i}`, `t${i}`)} AS e${i}`);
   const anyBad = plan.columns.map((_c, i) => `e${i} IS NOT NULL`).join(" OR ") || "false";
   const cells = plan.columns.map((c, i) => `CASE WHEN e${i} IS NOT NULL THEN '${i}' || ${PART_SEP} || e${i}${c.sensitive ? "" : ` || ${PART_SEP} || coalesce(left(v${i}, 50), '')`} END`);
   const keepRow = rowExpr ? "__src_row, " : "";
-  return `SELECT ${rowExpr ? `__src_row AS ${SRC_ROW_COLUMN}, ` : ""}${plan.columns.map((c, i) => `t${i} AS ${id(c.name)}`).join(", ")}, CASE WHEN ${anyBad} THEN concat_ws(${CELL_SEP}, ${cells.join(", ")}) END AS ${ERR_COLUMN} FROM (
-      SELECT *, ${errs.join(", ")} FROM (
+  return `SELECT ${rowExpr ? `__src_row AS ${SRC_ROW_COLUMN}, ` : ""}${plan.columns.map((c, i) => `t${i} AS ${id(c.name)}`).join(", ")}, CASE WHEN ${anyBad} THEN concat_ws(${CELL_SEP}, ${cells.join(", ")}) END AS ${ERR_COLUMN}${checkCols.map((x) => `, ${x}`).join("")} FROM (
+      SELECT *, ${errs.join(", ")}${prepared.map((x) => `, ${x}`).join("")} FROM (
         SELECT ${keepRow}v.*, ${typed.join(", ")} FROM (SELECT ${rowExpr ? `${rowExpr} AS __src_row, ` : ""}${inner.join(", ")} FROM ${source}) v
       )
     )`;

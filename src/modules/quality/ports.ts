@@ -41,6 +41,8 @@ export interface IngestPort {
   current(datasetId: string): Promise<SnapshotLike | null>;
   snapshot(datasetId: string, version: number): Promise<SnapshotLike>;
   onCommitted(listener: (snap: SnapshotLike, ctx: { progress(message: string): void }) => Promise<void>): void;
+  /** Row checks computed while loading, kept as internal columns named in QColumn.checks (see rules.loadChecks). */
+  onValidate(provider: (columns: QColumn[]) => { column: string; kind: string; prepare?: (v: string) => string; sql: (v: string, prepared?: string) => string }[]): void;
   applyCorrections(actor: Actor, datasetId: string, input: CorrectionInput): Promise<SnapshotLike>;
 }
 export interface LakePort {

@@ -90,6 +90,12 @@ describe(`quality (治理) through the HTTP API (${TEST_ENGINE})`, () => {
     assert.equal(rep.run.rowCount, 10);
     const rule = (col: string, kind: string) => rep.rules.find((x: any) => x.column === col && x.kind === kind);
     assert.deepEqual([rule("公民身份号码", "idcard").evaluated, rule("公民身份号码", "idcard").failed], [10, 2]);
+    // The 身份证 check ran during the load (a check column of the snapshot) and scoring counted it; a
+    // rescore on a later day, which cannot use it, checks the IDs again and finds the same two.
+    const snap = (await t.platform.services.ingest.current(ids.pop))!;
+    assert.ok(snap.columns.find((c) => c.name === "公民身份号码")!.checks?.idcard, "the load computed the 身份证 check");
+    const flagged = await t.platform.lake.run(async (c) => Number((await c.runAndReadAll(`SELECT count(*) FILTER (WHERE NOT "${snap.columns.find((x) => x.name === "公民身份号码")!.checks!.idcard}") FROM ${snap.sqlRows}`)).getRows()[0][0]));
+    assert.equal(flagged, 2);
     assert.deepEqual([rule("手机号码", "mobile").evaluated, rule("手机号码", "mobile").failed], [9, 1]);
     assert.equal(rule("出生日期", "date").failed, 1);
     assert.equal(rule("公民身份号码", "unique").failed, 0);

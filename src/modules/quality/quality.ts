@@ -2,6 +2,7 @@ import type { QualityDeps } from "./ports.ts";
 import { createObjectionService } from "./objections.ts";
 import { createScoringService } from "./service.ts";
 import { createSourceService } from "./sources.ts";
+import { loadChecks } from "./rules.ts";
 import type { Actor } from "../policy/index.ts";
 
 /**
@@ -12,6 +13,7 @@ export function createQualityService(deps: QualityDeps) {
   const scoring = createScoringService(deps);
   const objections = createObjectionService(deps, scoring);
   const sources = createSourceService(deps, scoring, objections);
+  deps.ingest.onValidate((columns) => loadChecks(columns));
   deps.ingest.onCommitted(async (snap, ctx) => {
     ctx.progress("质量评分");
     await scoring.scoreSnapshot(snap, ctx);

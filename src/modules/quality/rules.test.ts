@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { bindRules, compileDuplicateSamples, compileSamples, compileScan, defaultRules, DATASET, provedByValidation, qlit, type QColumn } from "./rules.ts";
+import { bindRules, compileDuplicateSamples, compileSamples, compileScan, defaultRules, DATASET, loadChecks, provedByValidation, qlit, type QColumn } from "./rules.ts";
 import { dimensionScores, overallScore, ratio, timeliness } from "./scoring.ts";
 import { addWorkingDays } from "./workdays.ts";
 import { corrupt, idCard, uscc } from "./testing/fixtures.ts";
@@ -118,6 +118,22 @@ describe("quality rules compile to one DuckDB scan", () => {
     assert.equal(provedByValidation(strict[0], new Map(COLS.map((x) => [x.name, x]))), false);
     const loose = bindRules(new Map([["姓名", [{ kind: "length", max: 60 }]]]));
     assert.equal(provedByValidation(loose[0], new Map(COLS.map((x) => [x.name, x]))), true);
+  });
+
+  test("a load-time check column replaces the 身份证 check in the scan when the snapshot is fresh", async () => {
+    const rules = bindRules(defaultRules(COLS));
+    // A check column that says the opposite of the real check for row 1 proves which one is counted.
+    const src = `(SELECT *, CASE WHEN "姓名" = '张三' THEN false ELSE gs_idcard_valid("公民身份号码") END AS chk FROM read_parquet(${qlit(file)}))`;
+    const cols = COLS.map((c) => (c.name === "公民身份号码" ? { ...c, checks: { idcard: "chk" } } : c));
+    const fresh = compileScan(src, cols, rules, "2026-11-25", { checks: true });
+    assert.doesNotMatch(fresh.sql.split("\nFROM")[0], /gs_idcard/, "no 身份证 check in the scan's aggregates");
+    const stale = compileScan(src, cols, rules, "2026-11-25", { checks: false });
+    assert.match(stale.sql, /gs_idcard_valid_num/);
+    const failed = async (s: ReturnType<typeof compileScan>) =>
+      s.read((await c.runAndReadAll(s.sql)).getRowObjectsJson()[0] as Record<string, unknown>).counts.get(rules.find((r) => r.spec.kind === "idcard")!.id)!.failed;
+    assert.equal(await failed(fresh), 2, "the check column's answer");
+    assert.equal(await failed(stale), 1, "checked again");
+    assert.deepEqual(loadChecks(COLS).map((k) => [k.column, k.kind]), [["公民身份号码", "idcard"]]);
   });
 
   test("samples: failing rows per rule with row numbers, at most N per rule", async () => {

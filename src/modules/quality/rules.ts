@@ -19,6 +19,8 @@ export interface QColumn {
   required: boolean;
   length?: number;
   codeList?: string[];
+  /** Load-time check columns: rule kind → internal column of the snapshot file (see loadChecks). */
+  checks?: Record<string, string>;
 }
 
 /** The dataset-level pseudo column. */
@@ -77,6 +79,18 @@ export function defaultRules(cols: QColumn[]): Map<string, RuleSpec[]> {
   for (const c of cols) m.set(c.name, defaultItemRules(c, keyCount));
   m.set(DATASET, defaultDatasetRules(cols));
   return m;
+}
+
+/**
+ * The identifier checks worth computing while a file loads (registered with ingest.onValidate): the
+ * 身份证 check of every column whose default rules have one. Scoring on the day of the load then
+ * counts a boolean column instead of reading and checking the IDs again (compileScan `facts.checks`).
+ */
+export function loadChecks(cols: QColumn[]): { column: string; kind: string; prepare: (v: string) => string; sql: (v: string, p?: string) => string }[] {
+  const keyCount = cols.filter((c) => c.key).length;
+  return cols
+    .filter((c) => isTextType(c) && defaultItemRules(c, keyCount).some((r) => r.kind === "idcard"))
+    .map((c) => ({ column: c.name, kind: "idcard", prepare: (v: string) => `gs_idcard_num(${v})`, sql: (v: string, p?: string) => `gs_idcard_valid_num(${v}, ${p})` }));
 }
 
 export function bindRules(byColumn: Map<string, RuleSpec[]>): BoundRule[] {
@@ -148,7 +162,10 @@ export function failPredicate(r: BoundRule, cols: Map<string, QColumn>, today: s
     case "required":
       return `(NOT ${present})`;
     case "idcard": {
-      // With the parsed number projected by the scan (see compileScan), the check binds it without a lambda.
+      // Computed while loading (a fresh snapshot's check column), or with the parsed number projected
+      // by the scan (see compileScan), which binds it without a lambda.
+      const chk = idNum?.get(`chk:${c.name}`);
+      if (chk) return bad(chk);
       const num = idNum?.get(c.name);
       return bad(num ? `gs_idcard_valid_num(${text}, ${num})` : `gs_idcard_valid(${text})`);
     }
@@ -224,12 +241,23 @@ export function provedByValidation(r: BoundRule, cols: Map<string, QColumn>): bo
   return false;
 }
 
-export function compileScan(source: string, cols: QColumn[], rules: BoundRule[], today: string, facts: { validated?: boolean } = {}): CompiledScan {
+export function compileScan(source: string, cols: QColumn[], rules: BoundRule[], today: string, facts: { validated?: boolean; checks?: boolean } = {}): CompiledScan {
   const byName = new Map(cols.map((c) => [c.name, c]));
-  // 身份证 columns checked by a rule: their parsed number is projected once in a subquery.
+  // 身份证 columns checked by a rule: the load-time check column when `facts.checks` (the snapshot was
+  // loaded today, so "not after today" meant the same), else their parsed number projected once in a subquery.
   const idNum = new Map<string, string>();
-  for (const r of rules) if (r.spec.kind === "idcard" && byName.has(r.column) && isTextType(byName.get(r.column)!) && !idNum.has(r.column)) idNum.set(r.column, qid(`__gs_idnum${idNum.size}`));
-  const from = idNum.size ? `(SELECT *, ${[...idNum].map(([col, alias]) => `gs_idcard_num(${qid(col)}) AS ${alias}`).join(", ")} FROM ${source})` : source;
+  const projected: [string, string][] = [];
+  for (const r of rules) {
+    if (r.spec.kind !== "idcard" || !byName.has(r.column) || !isTextType(byName.get(r.column)!) || idNum.has(r.column) || idNum.has(`chk:${r.column}`)) continue;
+    const chk = facts.checks ? byName.get(r.column)!.checks?.idcard : undefined;
+    if (chk) idNum.set(`chk:${r.column}`, qid(chk));
+    else {
+      const alias = qid(`__gs_idnum${projected.length}`);
+      idNum.set(r.column, alias);
+      projected.push([r.column, alias]);
+    }
+  }
+  const from = projected.length ? `(SELECT *, ${projected.map(([col, alias]) => `gs_idcard_num(${qid(col)}) AS ${alias}`).join(", ")} FROM ${source})` : source;
   const sel: string[] = ["count(*) AS n"];
   const presentAlias = new Map<string, string>();
   const presentOf = (name: string) => {

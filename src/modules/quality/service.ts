@@ -65,9 +65,11 @@ export function createScoringService(deps: QualityDeps) {
   /** One pass over the snapshot for the counts; one more for sample rows when anything failed. */
   async function evaluate(snap: SnapshotLike, rules: BoundRule[], meta: EntryMeta | null, progress: (m: string) => void) {
     const today = shanghaiDate(now());
-    const src = snap.sql;
     const srcRn = snap.sqlRows;
-    const scan = compileScan(src, snap.columns, rules, today, { validated: snap.validated });
+    // Load-time check columns hold for the day of the load ("not after today"); sqlRows carries them.
+    const checks = shanghaiDate(new Date(snap.createdAt)) === today && snap.columns.some((c) => c.checks);
+    const src = checks ? snap.sqlRows : snap.sql;
+    const scan = compileScan(src, snap.columns, rules, today, { validated: snap.validated, checks });
     progress(`质量评分：扫描 ${snap.rowCount} 行，${rules.length} 条规则`);
     const { rowCount, counts } = await deps.lake.run(async (c) => {
       const res = scan.read(((await c.runAndReadAll(scan.sql)).getRowObjectsJson() as Record<string, unknown>[])[0]);
