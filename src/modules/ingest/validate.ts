@@ -145,13 +145,6 @@ const CELL_SEP = "chr(30)";
 const PART_SEP = "chr(31)";
 
 /**
- * The SELECT that types and checks every row of `source` in one streaming pass: the items' typed
- * columns under their names, and `__gs_err`: NULL for a good row (so it costs nearly nothing to
- * store), else the row's bad cells as `i␟code␟raw` joined by ␞ (raw = the first 50 characters of
- * the value; never for a sensitive item). `__gs_src_row` when the source carries its own row
- * numbers (`rowExpr`). The caller COPYs it to the snapshot file.
- */
-/**
  * A row check computed during the load pass (registered with `ingest.onValidate`): `prepare` (optional)
  * is projected once per row in the typing layer, `sql` gives the boolean; both take the typed value.
  */
@@ -165,6 +158,14 @@ export interface LoadCheck {
 /** The file's internal column of the n-th load check. */
 export const checkColumn = (n: number) => `__gs_chk_${n}`;
 
+/**
+ * The SELECT that types and checks every row of `source` in one streaming pass: the items' typed
+ * columns under their names, and `__gs_err`: NULL for a good row (so it costs nearly nothing to
+ * store), else the row's bad cells as `i␟code␟raw` joined by ␞ (raw = the first 50 characters of
+ * the value; never for a sensitive item). `__gs_src_row` when the source carries its own row
+ * numbers (`rowExpr`); `__gs_chk_<n>` for each load check (`opts.checks`). The caller COPYs it to
+ * the snapshot file.
+ */
 export function validatedSelect(plan: ColumnPlan, source: string, rowExpr?: string, opts: { emptyIsNull?: boolean; checks?: LoadCheck[] } = {}): string {
   // DuckDB's CSV reader already reads an empty field, quoted or not, as NULL (emptyIsNull); other sources may hold ''.
   const inner = plan.columns.map((_c, i) => {
