@@ -3,6 +3,7 @@
  * satisfy `EntryContent` and the catalog rules of RULES.md §2 and §5. Pure functions, no database, no clock,
  * no Math.random: the same seed gives byte-identical output.
  */
+import { mulberry32 } from "../core/random.ts";
 import type { EntryContentInput } from "../modules/catalog/index.ts";
 import { BASE_THEMES, CATEGORY_DIGIT, DOMAINS, SUBJECT_THEMES } from "../modules/catalog/index.ts";
 import {
@@ -73,17 +74,8 @@ export const DEFAULT_CITY = "江城市";
 // ---------------------------------------------------------------------------------------------------------
 // PRNG
 
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG. Returns a float in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG (one implementation, in core). */
+export { mulberry32 };
 
 /** FNV-1a over UTF-16 code units; used to derive stable sub-seeds from keys. */
 function hash32(s: string): number {

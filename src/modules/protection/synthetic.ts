@@ -1,3 +1,4 @@
+import { mulberry32 } from "../../core/random.ts";
 import { idCardCheckChar, orgCodeCheckChar, todayYmd, USCC_CHARSET, usccCheckChar } from "./identifiers.ts";
 
 /**
@@ -8,17 +9,8 @@ import { idCardCheckChar, orgCodeCheckChar, todayYmd, USCC_CHARSET, usccCheckCha
 
 export type Rng = () => number;
 
-/** mulberry32: a small, fast, seeded PRNG giving floats in [0, 1). */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG giving floats in [0, 1) (core's mulberry32). */
+export const seededRng: (seed: number) => Rng = mulberry32;
 
 const int = (rng: Rng, lo: number, hi: number) => lo + Math.floor(rng() * (hi - lo + 1));
 const digits = (rng: Rng, n: number) => Array.from({ length: n }, () => String(int(rng, 0, 9))).join("");

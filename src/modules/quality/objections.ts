@@ -48,13 +48,8 @@ export function createObjectionService(deps: QualityDeps, scoring: ScoringServic
     if (actor.kind === "user" && actor.orgId === o.provider_org_id) return key;
     let m = cache.get(o.dataset_id);
     if (!m) {
-      m = new Map();
       const snap = await deps.ingest.current(o.dataset_id).catch(() => null);
-      const meta = await deps.catalog.entryMeta(o.entry_id);
-      for (const c of snap?.columns ?? []) {
-        const f = deps.maskerFor(meta?.grade ?? "一般", meta?.grade === "一般" || !meta ? (meta?.generalLevel ?? 4) : undefined, { name: c.name, type: c.type, sensitive: c.sensitive });
-        if (f) m.set(c.name, f);
-      }
+      m = scoring.maskers(await deps.catalog.entryMeta(o.entry_id), snap?.columns ?? []);
       if (!snap) for (const k of Object.keys(key)) m.set(k, () => "***"); // columns unknown: show nothing
       cache.set(o.dataset_id, m);
     }

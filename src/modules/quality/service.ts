@@ -53,7 +53,8 @@ export function createScoringService(deps: QualityDeps) {
     return out;
   }
 
-  function maskers(meta: EntryMeta | null, cols: QColumn[]): Map<string, Masker> {
+  /** The masker of each column that needs one at the entry's grade (protection.maskerFor), by column name. */
+  function maskers(meta: EntryMeta | null, cols: Pick<QColumn, "name" | "type" | "sensitive">[]): Map<string, Masker> {
     const m = new Map<string, Masker>();
     for (const c of cols) {
       const f = deps.maskerFor(meta?.grade ?? "一般", meta?.grade === "一般" || !meta ? (meta?.generalLevel ?? 4) : undefined, { name: c.name, type: c.type, sensitive: c.sensitive });
@@ -183,6 +184,7 @@ export function createScoringService(deps: QualityDeps) {
 
   return {
     settings,
+    maskers,
     scoreSnapshot,
     effectiveRules,
     visibleDataset,

@@ -58,10 +58,8 @@ export function createSourceService(deps: QualityDeps, scoring: ScoringService, 
   }
 
   async function maskerOf(snap: SnapshotLike, col: string): Promise<Masker> {
-    const meta = await deps.catalog.entryMeta(snap.entryId);
     const c = snap.columns.find((x) => x.name === col)!;
-    const f = deps.maskerFor(meta?.grade ?? "一般", meta?.grade === "一般" || !meta ? (meta?.generalLevel ?? 4) : undefined, { name: c.name, type: c.type, sensitive: c.sensitive });
-    return f ?? ((v) => v);
+    return scoring.maskers(await deps.catalog.entryMeta(snap.entryId), [c]).get(col) ?? ((v) => v);
   }
 
   const side = (snap: SnapshotLike, key: string, col: string) =>
