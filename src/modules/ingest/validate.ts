@@ -94,6 +94,7 @@ const DATETIME_FORMATS = [
 const list = (xs: string[]) => `[${xs.map(str).join(", ")}]`;
 const TRUE_WORDS = ["是", "true", "1", "t", "y", "yes", "真"];
 const FALSE_WORDS = ["否", "false", "0", "f", "n", "no", "假"];
+const CANONICAL_BOOLEANS: [string, boolean][] = [["是", true], ["否", false], ["1", true], ["0", false], ["true", true], ["false", false]];
 
 /** YYYY年M月D日[ H:M:S] → YYYY-M-D[ H:M:S]. */
 const chinese = (v: string) => `replace(replace(replace(${v}, '年', '-'), '月', '-'), '日', '')`;
@@ -118,7 +119,11 @@ export function typedExpr(c: Pick<SnapshotColumn, "type">, v: string): string {
       return `COALESCE(CASE WHEN strlen(${v}) = 8 AND NOT contains(${v}, '-') AND NOT contains(${v}, '/') THEN try_strptime(${v}, '%Y%m%d') ` +
         `WHEN contains(${v}, '年') THEN TRY_CAST(${chinese(v)} AS TIMESTAMP) ELSE TRY_CAST(${v} AS TIMESTAMP) END, try_strptime(${v}, ${list(DATETIME_FORMATS)}))`;
     case "布尔型":
-      return `(CASE WHEN ${v} IN ('是', '1') THEN true WHEN ${v} IN ('否', '0') THEN false WHEN lower(${v}) IN (${TRUE_WORDS.map(str).join(",")}) THEN true WHEN lower(${v}) IN (${FALSE_WORDS.map(str).join(",")}) THEN false END)`;
+      // The usual spellings by plain equality, the rest through lower(). Not `IN (…)`: DuckDB rewrites an
+      // IN list of six or more constants into a join that runs for every row, even under a CASE branch
+      // no row reaches (0.75 CPU-s per 10M values against 0.12 s for this form).
+      return `(CASE ${CANONICAL_BOOLEANS.map(([w, b]) => `WHEN ${v} = ${str(w)} THEN ${b} `).join("")}` +
+        `WHEN list_contains(${list(TRUE_WORDS)}, lower(${v})) THEN true WHEN list_contains(${list(FALSE_WORDS)}, lower(${v})) THEN false END)`;
     case "二进制型":
       return `(CASE WHEN length(${v}) % 4 = 0 AND regexp_full_match(${v}, '[A-Za-z0-9+/]*={0,2}') THEN from_base64(${v}) END)`;
   }
@@ -136,7 +141,8 @@ function errorExpr(c: SnapshotColumn, v: string, t: string): string {
   else if (c.type !== "字符型") whens.push(`WHEN ${v} IS NOT NULL AND ${t} IS NULL THEN 'type'`);
   // Bytes ≥ characters, so the character count runs only for values longer than the limit in bytes.
   if (c.length && c.type === "字符型") whens.push(`WHEN (CASE WHEN strlen(${v}) > ${c.length} THEN length(${v}) > ${c.length} ELSE false END) THEN 'too_long'`);
-  if (c.codeList?.length) whens.push(`WHEN ${v} NOT IN (${c.codeList.map(str).join(",")}) THEN 'code_list'`);
+  // list_contains, not NOT IN: an IN list of six or more constants becomes a join (twice the CPU).
+  if (c.codeList?.length) whens.push(`WHEN NOT list_contains(${list(c.codeList)}, ${v}) THEN 'code_list'`);
   return whens.length ? `(CASE ${whens.join(" ")} END)` : "CAST(NULL AS VARCHAR)";
 }
 
@@ -238,21 +244,23 @@ export async function buildReport(
   const keyIdx = cols.map((col, i) => (col.key ? i : -1)).filter((i) => i >= 0);
   const E = ERR_COLUMN;
   const agg = (await c.runAndReadAll(`SELECT count(*) AS total, count(${E}) AS bad FROM staged`)).getRowObjectsJson()[0] as Record<string, string | number>;
-  // Key uniqueness among the good rows (keys are required, so never NULL there): the 64-bit key
-  // hashes are sorted and compared with their neighbours (a window over ORDER BY hash, hashes only:
-  // measured cheaper than a GROUP BY over 10M distinct hashes, and than carrying the keys through the
-  // sort). The rows of a repeated hash are then grouped by their real keys, so a hash collision
-  // never marks a row; every occurrence after the first is a duplicate.
+  // Key uniqueness among the good rows (keys are required, so never NULL there): the top 32 bits of
+  // the key hashes are sorted and compared with their neighbours (a window over ORDER BY hash, hashes
+  // only: measured cheaper than a GROUP BY over 10M distinct hashes, than carrying the keys through
+  // the sort, and than sorting all 64 bits: 0.37 s against 0.55 s for 10M keys, for ~12,000 chance
+  // collisions among 10M distinct keys). The rows of a repeated hash are then grouped by their real
+  // keys, so a hash collision never marks a row; every occurrence after the first is a duplicate.
   let dupCount = 0;
   if (keyIdx.length) {
     const k = keyIdx.map((i) => id(cols[i].name)).join(", ");
+    const h32 = `CAST(hash(${k}) >> 32 AS UINTEGER)`;
     await c.run(`CREATE OR REPLACE TEMP TABLE dup_hashes AS
-      SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev_h FROM (SELECT hash(${k}) AS h FROM staged WHERE ${E} IS NULL)) WHERE h = prev_h`);
+      SELECT DISTINCT h FROM (SELECT h, lag(h) OVER (ORDER BY h) AS prev_h FROM (SELECT ${h32} AS h FROM staged WHERE ${E} IS NULL)) WHERE h = prev_h`);
     if (Number((await c.runAndReadAll("SELECT count(*) FROM dup_hashes")).getRows()[0][0]) > 0) {
       await c.run(`CREATE OR REPLACE TEMP TABLE dups AS
         SELECT __pos, __row FROM (
           SELECT __pos, __row, row_number() OVER (PARTITION BY ${k} ORDER BY __pos) AS rn
-          FROM staged WHERE ${E} IS NULL AND hash(${k}) IN (SELECT h FROM dup_hashes)
+          FROM staged WHERE ${E} IS NULL AND ${h32} IN (SELECT h FROM dup_hashes)
         ) WHERE rn > 1`);
       dupCount = Number((await c.runAndReadAll("SELECT count(*) FROM dups")).getRows()[0][0]);
     }

@@ -182,7 +182,8 @@ export function failPredicate(r: BoundRule, cols: Map<string, QColumn>, today: s
       return bad(conds.join(" AND "));
     }
     case "codeList":
-      return bad(`${text} IN (${s.values.map(qlit).join(", ")})`);
+      // list_contains, not IN: DuckDB turns an IN list of six or more constants into a join.
+      return bad(`list_contains([${s.values.map(qlit).join(", ")}], ${text})`);
     case "range": {
       const x = /^(BIGINT|INTEGER|DOUBLE|DECIMAL|FLOAT|HUGEINT|SMALLINT|TINYINT|REAL)/i.test(c.duckType) ? ref : `try_cast(${text} AS DOUBLE)`;
       const conds = [`${x} IS NOT NULL`];
