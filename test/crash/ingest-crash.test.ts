@@ -18,7 +18,8 @@ import { sampleContent, TEST_ENGINE, TEST_PASSWORD } from "../helpers.ts";
  * (PGlite) or database (PostgreSQL) has the previous version current, readable and identical (same
  * digest, same rows), the interrupted job marked failed, and no leftovers (staging, orphan files).
  */
-const ROWS = Number(process.env.GONGSHU_CRASH_ROWS ?? 400_000);
+// Large enough that the validating pass lasts well over the child's 50 ms polling (≈ 0.5 s on 2 cores).
+const ROWS = Number(process.env.GONGSHU_CRASH_ROWS ?? 1_000_000);
 const root = path.resolve(import.meta.dirname, "../..");
 
 describe(`crash: SIGKILL during a load leaves the previous version whole (${TEST_ENGINE})`, () => {
