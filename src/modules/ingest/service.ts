@@ -13,6 +13,7 @@ import { runPipeline, SNAPSHOT_PARQUET, type PipelineResult } from "./pipeline.t
 import { receiveToFile } from "./stage.ts";
 import { diffSnapshots, readRows, snapshotSql } from "./queries.ts";
 import { createSources, presentSource } from "./sources.ts";
+import { selectPage, streamSelection, type RowSelection, type RowValue } from "./select.ts";
 import type { CorrectionsBody, Dataset, DiffResult, LoadMode, RowsPage, SnapshotColumn, SnapshotInfo, SnapshotLayout, ValidationReport, VersionView } from "./schema.ts";
 import { ingestDb, ingestStore, type DatasetRow, type SourceRow, type VersionRow } from "./store.ts";
 import { snapshotColumns, typedExpr, type LoadCheck } from "./validate.ts";
@@ -103,6 +104,14 @@ export function createIngestService(deps: IngestDeps) {
       throw notFound();
     }
     return ds;
+  }
+
+  /** The version to serve: the given one, or the current one (NotFound when the dataset has no data). */
+  async function servedSnapshot(datasetId: string, version?: number): Promise<SnapshotInfo> {
+    if (version !== undefined) return service.snapshot(datasetId, version);
+    const cur = await service.current(datasetId);
+    if (!cur) throw new NotFoundError({ field: "version", message: "数据集还没有数据", messageEn: "The dataset has no data yet" });
+    return cur;
   }
 
   function presentDataset(ds: DatasetRow, src?: SourceRow): Dataset {
@@ -288,6 +297,21 @@ export function createIngestService(deps: IngestDeps) {
       const v = await store.version(datasetId, version);
       if (!v || v.deleted_at) throw new NotFoundError({ message: `版本 v${version} 不存在或已按保留策略删除`, messageEn: `Version ${version} does not exist or was removed by retention`, field: "version" });
       return snapshotOf(ds, v);
+    },
+    /**
+     * A page of selected rows of the current (or a kept) version, for the paths by which data leaves
+     * (select.ts). No authorization, masking or ledger entry here: the calling module does those.
+     */
+    async selectRows(datasetId: string, q: RowSelection & { limit: number; offset: number }): Promise<{ version: number; total: number; columns: SnapshotColumn[]; rows: Record<string, RowValue>[] }> {
+      const snap = await servedSnapshot(datasetId, q.version);
+      const page = await lake.run((c) => selectPage(c, snap, q));
+      return { version: snap.version, ...page };
+    },
+    /** Every selected row (up to `limit`) in batches, streamed from DuckDB (same contract as selectRows). */
+    async streamRows(datasetId: string, q: RowSelection & { limit?: number }, onBatch: (rows: Record<string, RowValue>[], columns: SnapshotColumn[]) => Promise<void>): Promise<{ version: number; rows: number; columns: SnapshotColumn[] }> {
+      const snap = await servedSnapshot(datasetId, q.version);
+      const r = await lake.run((c) => streamSelection(c, snap, q, onBatch));
+      return { version: snap.version, ...r };
     },
     onCommitted(listener: CommittedListener): void {
       listeners.push(listener);
