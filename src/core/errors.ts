@@ -76,3 +76,12 @@ export class ConflictError extends DomainError {
     super("conflict", 409, d);
   }
 }
+/** 429: a rate limit or a quota is used up; `retryAfter` seconds, when known, also goes out as Retry-After. */
+export class RateLimitedError extends DomainError {
+  readonly retryAfter?: number;
+  constructor(d: Partial<ErrorDetail> & { retryAfter?: number } = {}) {
+    const { retryAfter, ...rest } = d;
+    super("rate_limited", 429, { message: "请求过于频繁，请稍后再试", messageEn: "Too many requests; try again later", ...rest });
+    this.retryAfter = retryAfter;
+  }
+}

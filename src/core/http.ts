@@ -9,7 +9,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
-import { DomainError } from "./errors.ts";
+import { DomainError, RateLimitedError } from "./errors.ts";
 import { explainIssue, type IssueLike } from "./validation.ts";
 import type { Logger } from "pino";
 
@@ -105,7 +105,10 @@ export async function buildHttp(opts: BuildHttpOptions): Promise<App> {
   });
 
   app.setErrorHandler((err: any, req, reply) => {
-    if (err instanceof DomainError) return reply.status(err.status).send(err.toBody());
+    if (err instanceof DomainError) {
+      if (err instanceof RateLimitedError && err.retryAfter) reply.header("retry-after", String(Math.ceil(err.retryAfter)));
+      return reply.status(err.status).send(err.toBody());
+    }
     if (hasZodFastifySchemaValidationErrors(err)) {
       const v = err.validation[0];
       const where = (err as any).validationContext ?? "body";

@@ -10,7 +10,7 @@ import {
 } from "./schema.ts";
 import type { ScoringService } from "./service.ts";
 import { json, qualityDb, type ObjectionStatus, type QualityTables } from "./store.ts";
-import { addWorkingDays } from "./workdays.ts";
+import { addWorkingDays } from "../../core/workdays.ts";
 
 type Row = QualityTables["quality_objections"];
 type Patch = Partial<Omit<Row, "id">>;

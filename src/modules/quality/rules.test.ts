@@ -6,7 +6,7 @@ import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { bindRules, compileDuplicateSamples, compileSamples, compileScan, defaultRules, DATASET, loadChecks, provedByValidation, qlit, type QColumn } from "./rules.ts";
 import { dimensionScores, overallScore, ratio, timeliness } from "./scoring.ts";
-import { addWorkingDays } from "./workdays.ts";
+import { addWorkingDays } from "../../core/workdays.ts";
 import { corrupt, idCard, uscc } from "./testing/fixtures.ts";
 import { duckdbMacros } from "../protection/index.ts";
 import { DEFAULT_WEIGHTS } from "./schema.ts";

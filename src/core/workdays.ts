@@ -1,5 +1,5 @@
 /**
- * Deadlines in working days (数据异议, RULES §4): weekends are skipped, plus configured holidays;
+ * Deadlines in working days (数据异议 RULES §4, share applications §6.1): weekends are skipped, plus configured holidays;
  * configured make-up working days (调休) count. Dates are calendar days in Asia/Shanghai; a deadline
  * is the end (23:59:59.999 Shanghai) of the n-th working day after the start day.
  */
