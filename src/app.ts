@@ -25,9 +25,12 @@ import { duckdbMacros, maskerFor } from "./modules/protection/index.ts";
 import { createNotifyService, notifyMigrations, notifyRoutes, type NotifyService } from "./modules/notify/index.ts";
 import { createQualityService, qualityMigrations, qualityRoutes, type QualityService } from "./modules/quality/index.ts";
 // --- end quality wiring (imports)
+// --- sharing wiring (imports)
+import { createSharingService, sharingMigrations, sharingRoutes, type SharingService } from "./modules/sharing/index.ts";
+// --- end sharing wiring (imports)
 
 /** Every module's migrations, in the order their tables depend on each other. */
-export const ALL_MIGRATIONS: ModuleMigrations[] = [identityMigrations, ledgerMigrations, catalogMigrations, jobsMigrations, ingestMigrations, notifyMigrations, qualityMigrations];
+export const ALL_MIGRATIONS: ModuleMigrations[] = [identityMigrations, ledgerMigrations, catalogMigrations, jobsMigrations, ingestMigrations, notifyMigrations, qualityMigrations, sharingMigrations];
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const WEB_DIST = path.join(ROOT, "web", "dist");
@@ -44,6 +47,7 @@ export interface Services {
   jobs: Jobs;
   notify: NotifyService;
   quality: QualityService;
+  sharing: SharingService;
 }
 
 export interface Platform {
@@ -140,7 +144,28 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
     orgs: { orgNames },
   });
   // --- end quality wiring
-  const services: Services = { identity, ledger, catalog, search, transfer, ingest, jobs, notify, quality };
+  // --- sharing wiring
+  const sharing = createSharingService({
+    db: database.db,
+    ledger: { append: (tx, e) => ledger.append(tx, e), digest: (v) => digest(v, ledger.hash) },
+    notify,
+    ingest,
+    entries: {
+      async get(entryId) {
+        try {
+          const { entry } = await catalog.get(ANONYMOUS, entryId);
+          const c = entry.content;
+          return { id: entry.id, code: entry.code, name: c.name, status: entry.status, shareType: c.shareType, providerOrgId: entry.provider.id, grade: c.grade, generalLevel: c.generalLevel ?? null, items: c.items.map((i) => ({ name: i.name, type: i.type, sensitive: i.sensitive })) };
+        } catch {
+          return null;
+        }
+      },
+    },
+    orgNames,
+    maskerFor: (grade, subLevel, item) => maskerFor(grade as Parameters<typeof maskerFor>[0], subLevel, item as Parameters<typeof maskerFor>[2]),
+  });
+  // --- end sharing wiring
+  const services: Services = { identity, ledger, catalog, search, transfer, ingest, jobs, notify, quality, sharing };
 
   return {
     config,
@@ -187,6 +212,15 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
       });
       app.addHook("onClose", async () => stopSweeper?.());
       // --- end quality wiring
+      // --- sharing wiring
+      sharingRoutes(app, { sharing });
+      // Overdue share applications are escalated by a timer in a listening server (tests call sharing.sweep with a clock).
+      let stopSharingSweeper: (() => void) | undefined;
+      app.addHook("onListen", async () => {
+        stopSharingSweeper = sharing.startSweeper({ onError: (err) => log.error({ err }, "share application sweep failed") });
+      });
+      app.addHook("onClose", async () => stopSharingSweeper?.());
+      // --- end sharing wiring
       catalogRoutes(app, {
         catalog, search, transfer,
         ledgerBundle: async () => ledger.bundle(await catalog.ledgeredRecords()),
