@@ -272,8 +272,10 @@ export function createSharingService(deps: SharingDeps) {
       let s = db.selectFrom("sharing_applications").selectAll().orderBy("created_at", "desc").limit(500);
       if (q.status) s = s.where("status", "=", q.status);
       const all = u.roles.includes("platform_admin") || u.roles.includes("regulator");
-      if (q.role === "applicant" || (!all && q.role !== "provider")) s = q.role === "applicant" ? s.where("applicant_org_id", "=", u.orgId) : s.where((w) => w.or([w("applicant_org_id", "=", u.orgId), w("provider_org_id", "=", u.orgId)]));
-      if (q.role === "provider") s = s.where("provider_org_id", "=", u.orgId);
+      // Admins and regulators see every application unless they ask for their own side.
+      if (q.role === "applicant") s = s.where("applicant_org_id", "=", u.orgId);
+      else if (q.role === "provider") s = s.where("provider_org_id", "=", u.orgId);
+      else if (!all) s = s.where((w) => w.or([w("applicant_org_id", "=", u.orgId), w("provider_org_id", "=", u.orgId)]));
       return Promise.all((await s.execute()).map(appView));
     },
     async getApplication(actor: Actor, id: string): Promise<ApplicationView> {
