@@ -172,6 +172,7 @@ program
   });
 
 (await import("./ingest.ts")).registerIngestCommands(program);
+(await import("./trace.ts")).registerTraceCommand(program);
 
 program.parseAsync(process.argv).catch((err) => {
   if (err instanceof DomainError) process.stderr.write(`错误 / error: ${err.messageZh} / ${err.messageEn}${err.field ? ` [${err.field}]` : ""}\n`);

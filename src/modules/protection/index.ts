@@ -10,6 +10,8 @@
  * - Masking by kind (`mask`) and by grade (`maskerFor`), and keyed pseudonyms with HMAC-SM3
  *   (`pseudonymize`).
  * - The same checks and masks as DuckDB SQL macros (`duckdbMacros`) for whole lake snapshots.
+ * - Recipient watermarks on delivered extracts and leak tracing (`embedWatermark`, `detectWatermark`,
+ *   `stripWatermark`, `watermarkKey`; RULES §12.4).
  * - Seeded generators of synthetic identifiers with valid check characters (`synthetic*`), for tests and demo data.
  */
 export {
@@ -57,6 +59,29 @@ export {
 } from "./mask.ts";
 export { pseudonymize, normalizeForPseudonym } from "./pseudonym.ts";
 export { duckdbMacros, DUCKDB_MACROS, type DuckdbMacroOptions } from "./duckdb.ts";
+export {
+  embedWatermark,
+  detectWatermark,
+  stripWatermark,
+  stripWatermarkRows,
+  hasWatermark,
+  normalizeForWatermark,
+  watermarkKey,
+  WatermarkLedgerData,
+  WATERMARK_CHARS,
+  WATERMARK_METHOD,
+  type WatermarkColumn,
+  type WatermarkTable,
+  type WatermarkCandidate,
+  type EmbedWatermarkOptions,
+  type EmbedWatermarkResult,
+  type EmbedWatermarkStats,
+  type DetectWatermarkOptions,
+  type DetectWatermarkResult,
+  type CandidateEvidence,
+  type WatermarkVerdict,
+  type WatermarkKeyOptions,
+} from "./watermark.ts";
 export {
   seededRng,
   syntheticIdCard,
