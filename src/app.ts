@@ -27,6 +27,7 @@ import { createQualityService, qualityMigrations, qualityRoutes, type QualitySer
 // --- end quality wiring (imports)
 // --- sharing wiring (imports)
 import { createSharingService, sharingMigrations, sharingRoutes, type SharingService } from "./modules/sharing/index.ts";
+import { embedWatermark, watermarkKey as sharingWatermarkKey } from "./modules/protection/index.ts";
 // --- end sharing wiring (imports)
 
 /** Every module's migrations, in the order their tables depend on each other. */
@@ -145,6 +146,8 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
   });
   // --- end quality wiring
   // --- sharing wiring
+  let wmKey: Promise<Buffer> | undefined;
+  const watermarkKeyOnce = () => (wmKey ??= sharingWatermarkKey(config.dataDir));
   const sharing = createSharingService({
     db: database.db,
     ledger: { append: (tx, e) => ledger.append(tx, e), digest: (v) => digest(v, ledger.hash) },
@@ -155,7 +158,7 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
         try {
           const { entry } = await catalog.get(ANONYMOUS, entryId);
           const c = entry.content;
-          return { id: entry.id, code: entry.code, name: c.name, status: entry.status, shareType: c.shareType, providerOrgId: entry.provider.id, grade: c.grade, generalLevel: c.generalLevel ?? null, items: c.items.map((i) => ({ name: i.name, type: i.type, sensitive: i.sensitive })) };
+          return { id: entry.id, code: entry.code, name: c.name, status: entry.status, shareType: c.shareType, providerOrgId: entry.provider.id, grade: c.grade, generalLevel: c.generalLevel ?? null, items: c.items.map((i) => ({ name: i.name, type: i.type, sensitive: i.sensitive, ...(i.length ? { length: i.length } : {}) })) };
         } catch {
           return null;
         }
@@ -163,6 +166,10 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
     },
     orgNames,
     maskerFor: (grade, subLevel, item) => maskerFor(grade as Parameters<typeof maskerFor>[0], subLevel, item as Parameters<typeof maskerFor>[2]),
+    watermark: async (rows, columns, recipient) => {
+      const r = embedWatermark({ columns, rows }, { key: await watermarkKeyOnce(), recipient });
+      return { rows: r.rows as typeof rows, markedCells: r.stats.markedCells };
+    },
   });
   // --- end sharing wiring
   const services: Services = { identity, ledger, catalog, search, transfer, ingest, jobs, notify, quality, sharing };

@@ -16,7 +16,9 @@ import { z } from "zod";
  * Chinese free text — names, addresses, organisation names, remarks — one cell at a time, when the
  * value (trimmed) holds at least two Han characters, no fewer Han characters than digits (so "100万元"
  * and "2024年1月5日" stay as they are), does not look like a date, ends with a Han character or CJK
- * punctuation, and fits the column's `length` after marking.
+ * punctuation, and fits the column's `length` after marking. Masked display values of Chinese text
+ * (Han characters then the mask's asterisks: 张*, 欧阳**, 浙江省杭州市西湖区****) are marked too: after
+ * masking by grade they are often the only Chinese text an extract of personal data still has.
  *
  * ## The carrier
  * Four invisible characters appended after the value's last visible character (before any
@@ -249,11 +251,15 @@ const IDENTIFIER_KINDS = new Set(["idcard", "mobile", "landline", "bankcard", "u
 /** Columns longer than this are free text for sure; shorter ones are checked for being categorical. */
 const CATEGORICAL_MIN_CELLS = 8;
 
+/** A masked display value of Chinese text: Han characters (and the name dot), then the mask's asterisks. */
+const MASKED_TEXT = /^[\p{Script=Han}·]+\*+$/u;
+
 /** Whether a cell may carry a mark (column rules aside). */
 function eligible(v: unknown, maxLength?: number | null): v is string {
   if (typeof v !== "string" || v.length < 2 || v.length > 10_000) return false;
   if (ANY_CARRIER.test(v)) return false;
   const t = v.trimEnd();
+  if (MASKED_TEXT.test(t)) return !(maxLength && [...v].length + MARK_LEN > maxLength);
   if (!END_OK.test(t)) return false;
   const han = t.match(HAN)?.length ?? 0;
   if (han < 2 || han < (t.match(DIGIT)?.length ?? 0)) return false;

@@ -29,7 +29,7 @@ export interface SharingEntry {
   providerOrgId: string;
   grade: string;
   generalLevel: number | null;
-  items: { name: string; type: string; sensitive: boolean }[];
+  items: { name: string; type: string; sensitive: boolean; length?: number }[];
 }
 export interface SharingDeps {
   db: Db;
@@ -41,6 +41,8 @@ export interface SharingDeps {
   };
   entries: { get(entryId: string): Promise<SharingEntry | null> };
   orgNames(): Promise<Map<string, string>>;
+  /** Recipient watermarks (protection.embedWatermark with the platform key): every delivery is marked with its grant. */
+  watermark?: (rows: Record<string, RowValue>[], columns: { name: string; type: string; key?: boolean; sensitive?: boolean; length?: number }[], recipient: string) => Promise<{ rows: Record<string, RowValue>[]; markedCells: number }>;
   maskerFor(grade: string, subLevel: number | null, item: { name: string; type: string; sensitive: boolean }): ((v: string | null) => string | null) | null;
   now?: () => Date;
 }
@@ -421,8 +423,13 @@ export function createSharingService(deps: SharingDeps) {
         });
         return o;
       });
+      // Mask → watermark (the grant is the recipient) → digest, meter and record.
+      const marked = deps.watermark
+        ? await deps.watermark(rows, page.columns.map((c) => ({ name: c.name, type: c.type, key: c.key, sensitive: itemOf.get(c.name)?.sensitive ?? c.sensitive, length: itemOf.get(c.name)?.length })), g.id)
+        : { rows, markedCells: 0 };
+      const grantee = (await deps.orgNames()).get(g.grantee_org_id) ?? g.grantee_org_id;
       const day = shanghaiDay(now());
-      const resultDigest = ledger.digest({ columns: page.columns.map((c) => c.name), rows });
+      const resultDigest = ledger.digest({ columns: page.columns.map((c) => c.name), rows: marked.rows });
       const { index } = await deps.db.transaction().execute(async (tx) => {
         await sharingDb(tx as unknown as Db).insertInto("sharing_usage").values({ grant_id: g.id, day, requests: 1, rows: rows.length })
           .onConflict((oc) => oc.columns(["grant_id", "day"]).doUpdateSet({ requests: sql`sharing_usage.requests + 1`, rows: sql`sharing_usage.rows + ${rows.length}` })).execute();
@@ -432,12 +439,13 @@ export function createSharingService(deps: SharingDeps) {
             grantId: g.id, applicationId: g.application_id, entryId: g.entry_id, datasetId: ds.id, version: page.version, purpose: g.purpose, granteeOrgId: g.grantee_org_id,
             providerOrgId: g.provider_org_id, columns: page.columns.map((c) => c.name), masked: page.columns.filter((_, i) => maskers[i]).map((c) => c.name),
             filters: body.filters.length, q: body.q ? true : false, offset: body.offset, limit: body.limit, rows: rows.length, total: page.total,
+            ...(deps.watermark ? { watermark: { recipient: g.id, label: `共享授权 ${g.id}（${grantee}）` }, markedCells: marked.markedCells } : {}),
           },
         });
       });
       return {
         grantId: g.id, datasetId: ds.id, version: page.version, total: page.total, limit: body.limit, offset: body.offset,
-        columns: page.columns.map((c, i) => ({ name: c.name, type: c.type, masked: !!maskers[i] })), rows, ledgerIndex: index,
+        columns: page.columns.map((c, i) => ({ name: c.name, type: c.type, masked: !!maskers[i] })), rows: marked.rows, ledgerIndex: index,
       };
     },
   };

@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import { call, createTestPlatform, login, makeOrg, makeUser, sampleContent, TEST_ENGINE, type TestPlatform } from "../../../test/helpers.ts";
 import type { Actor } from "../policy/index.ts";
 import { PERSON_ITEMS, writePersonCsv } from "../ingest/fixtures.ts";
+import { detectWatermark, stripWatermark, watermarkKey } from "../protection/index.ts";
 
 /**
  * 共享 end to end through the HTTP API: demand and responsibility lists; applications (无条件 at once,
@@ -150,7 +151,7 @@ describe(`sharing: applications, grants, scoped delivery (${TEST_ENGINE})`, () =
     assert.deepEqual(page.columns.map((c: { name: string }) => c.name), ["公民身份号码", "姓名", "性别", "参保金额"]);
     assert.deepEqual(page.columns.filter((c: { masked: boolean }) => c.masked).map((c: { name: string }) => c.name), ["公民身份号码", "姓名"]);
     assert.match(page.rows[0]["公民身份号码"], /^\d{6}\*+\d{3}[\dX]$/);
-    assert.match(page.rows[0]["姓名"], /^.\*+$/u);
+    assert.match(stripWatermark(page.rows[0]["姓名"]), /^.\*+$/u, "masked (and marked for its recipient)");
     // The request's own filters narrow further; they never widen.
     const narrow = await q({ filters: [{ column: "参保金额", op: "gte", value: 50000 }, { column: "性别", op: "eq", value: "男" }] });
     assert.equal(narrow.json().total, 0, "the grant says 女, the request cannot ask for 男");
@@ -168,22 +169,29 @@ describe(`sharing: applications, grants, scoped delivery (${TEST_ENGINE})`, () =
     assert.equal(inj.json().total, 0, "SQL in a filter value is only a value");
     assert.equal((await q({ limit: 5 }, "civil")).statusCode, 404, "another department's grant id is not found");
     assert.equal((await q({ limit: 5 }, "hr")).statusCode, 404, "only the grantee department queries through a grant");
-    const csv = await q({ limit: 3, columns: ["姓名", "性别"] }, "police", ids.grant, "?format=csv");
+    const csv = await q({ limit: 40, columns: ["姓名", "性别"] }, "police", ids.grant, "?format=csv");
     assert.equal(csv.statusCode, 200, csv.body);
     assert.match(csv.headers["content-type"] as string, /text\/csv/);
-    assert.equal(csv.body.replace(/^\uFEFF/, "").trim().split(/\r?\n/).length, 4);
+    const lines = csv.body.replace(/^\uFEFF/, "").trim().split(/\r?\n/);
+    assert.equal(lines.length, 41);
+    // The extract carries its grant's watermark (on the masked names), invisible once stripped.
+    const names = lines.slice(1).map((l) => ({ 姓名: l.split(",")[0] }));
+    assert.ok(names.every((r) => /^.\*+$/u.test(stripWatermark(r.姓名))));
+    const traced = detectWatermark({ rows: names }, [{ recipient: ids.grant }, { recipient: ids.freeGrant }, { recipient: "grt_someone_else" }], await watermarkKey(t.platform.config.dataDir));
+    assert.equal(traced.named[0]?.recipient, ids.grant, JSON.stringify(traced.verdict));
     // Every delivery is in the ledger with the grant and purpose; usage is counted for both sides.
     const deliveries = (await t.platform.services.ledger.entriesBySubject(ids.grant, 100)).filter((e) => e.kind === "sharing.delivery");
     assert.equal(deliveries.length, 4, "the four answered queries, not the refused ones");
     const last = JSON.parse(deliveries[0].leaf) as { data: Record<string, unknown>; digest?: string };
     assert.match(String(last.digest), /^sm3:|^[0-9a-f]{64}$/, "the result's digest is recorded");
     assert.equal(last.data.purpose, "办理社会保险待遇资格认证");
-    assert.equal(last.data.rows, 3);
+    assert.equal(last.data.rows, 40);
     assert.deepEqual(last.data.masked, ["姓名"]);
+    assert.equal((last.data.watermark as { recipient: string }).recipient, ids.grant, "trace finds the grant in the ledger");
     const usage = await api("hr", "GET", `/api/sharing/grants/${ids.grant}/usage`);
     assert.equal(usage.statusCode, 200, usage.body);
     assert.equal(usage.json().requests, 4);
-    assert.equal(usage.json().rows, Math.min(50, page.total) + 0 + 0 + 3);
+    assert.equal(usage.json().rows, Math.min(50, page.total) + 0 + 0 + 40);
     assert.equal((await api("police", "GET", `/api/sharing/grants/${ids.grant}/usage`)).json().requests, 4);
     assert.equal((await api("civil", "GET", `/api/sharing/grants/${ids.grant}/usage`)).statusCode, 404);
   });
