@@ -93,5 +93,8 @@ export const sharingMigrations: ModuleMigrations = {
         .addPrimaryKeyConstraint("sharing_usage_pk", ["grant_id", "day"])
         .execute();
     },
+    async down(db: Kysely<any>) {
+      for (const t of ["sharing_usage", "sharing_grants", "sharing_applications", "sharing_demands", "sharing_settings"]) await db.schema.dropTable(t).execute();
+    },
   },
 };
