@@ -27,11 +27,14 @@ import { createQualityService, qualityMigrations, qualityRoutes, type QualitySer
 // --- end quality wiring (imports)
 // --- sharing wiring (imports)
 import { createSharingService, sharingMigrations, sharingRoutes, type SharingService } from "./modules/sharing/index.ts";
-import { embedWatermark, watermarkKey as sharingWatermarkKey } from "./modules/protection/index.ts";
+import { embedWatermark, watermarkKey } from "./modules/protection/index.ts";
 // --- end sharing wiring (imports)
+// --- opening wiring (imports)
+import { createOpeningService, ckanRoutes, dcatRoutes, openingMigrations, openingRoutes, type OpeningService } from "./modules/opening/index.ts";
+// --- end opening wiring (imports)
 
 /** Every module's migrations, in the order their tables depend on each other. */
-export const ALL_MIGRATIONS: ModuleMigrations[] = [identityMigrations, ledgerMigrations, catalogMigrations, jobsMigrations, ingestMigrations, notifyMigrations, qualityMigrations, sharingMigrations];
+export const ALL_MIGRATIONS: ModuleMigrations[] = [identityMigrations, ledgerMigrations, catalogMigrations, jobsMigrations, ingestMigrations, notifyMigrations, qualityMigrations, sharingMigrations, openingMigrations];
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const WEB_DIST = path.join(ROOT, "web", "dist");
@@ -49,6 +52,9 @@ export interface Services {
   notify: NotifyService;
   quality: QualityService;
   sharing: SharingService;
+  // --- opening wiring
+  opening: OpeningService;
+  // --- end opening wiring
 }
 
 export interface Platform {
@@ -146,8 +152,8 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
   });
   // --- end quality wiring
   // --- sharing wiring
-  let wmKey: Promise<Buffer> | undefined;
-  const watermarkKeyOnce = () => (wmKey ??= sharingWatermarkKey(config.dataDir));
+  // The key of the recipient watermarks on every extract (sharing deliveries, open downloads and API reads).
+  const wmKey = await watermarkKey(config.dataDir);
   const sharing = createSharingService({
     db: database.db,
     ledger: { append: (tx, e) => ledger.append(tx, e), digest: (v) => digest(v, ledger.hash) },
@@ -167,12 +173,21 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
     orgNames,
     maskerFor: (grade, subLevel, item) => maskerFor(grade as Parameters<typeof maskerFor>[0], subLevel, item as Parameters<typeof maskerFor>[2]),
     watermark: async (rows, columns, recipient) => {
-      const r = embedWatermark({ columns, rows }, { key: await watermarkKeyOnce(), recipient });
+      const r = embedWatermark({ columns, rows }, { key: wmKey, recipient });
       return { rows: r.rows as typeof rows, markedCells: r.stats.markedCells };
     },
   });
   // --- end sharing wiring
-  const services: Services = { identity, ledger, catalog, search, transfer, ingest, jobs, notify, quality, sharing };
+  // --- opening wiring
+  const opening = createOpeningService({
+    db: database.db, lake, catalog, search, ingest, quality, orgNames,
+    ledger: { append: (tx, e) => ledger.append(tx, e), digest: (v) => digest(v, ledger.hash), hash: ledger.hash },
+    maskerFor: (grade, subLevel, item) => maskerFor(grade, subLevel, item),
+    watermarkKey: wmKey,
+    log,
+  });
+  // --- end opening wiring
+  const services: Services = { identity, ledger, catalog, search, transfer, ingest, jobs, notify, quality, sharing, opening };
 
   return {
     config,
@@ -228,6 +243,11 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
       });
       app.addHook("onClose", async () => stopSharingSweeper?.());
       // --- end sharing wiring
+      // --- opening wiring
+      await openingRoutes(app, { opening });
+      await ckanRoutes(app, { opening, orgs: identity });
+      await dcatRoutes(app, { catalog, search, orgs: identity, baseUrl: process.env.GONGSHU_PUBLIC_URL });
+      // --- end opening wiring
       catalogRoutes(app, {
         catalog, search, transfer,
         ledgerBundle: async () => ledger.bundle(await catalog.ledgeredRecords()),
@@ -241,6 +261,11 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
       return app;
     },
     async close() {
+      // --- opening wiring
+      await opening.close();
+      await identity.flushUsage().catch((err) => log.warn({ err: String(err) }, "API key usage: last counts not written"));
+      identity.stopUsage();
+      // --- end opening wiring
       // --- ingest wiring
       ingest.stopScheduler();
       await ingest.drain();

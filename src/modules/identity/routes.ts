@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { App } from "../../core/http.ts";
-import { CreateOrgBody, CreateTokenBody, CreateUserBody, LoginBody } from "./schema.ts";
+import { CreateOrgBody, CreateTokenBody, CreateUserBody, LoginBody, RegisterBody, TokenLimitsBody } from "./schema.ts";
 import { SESSION_COOKIE, type IdentityService } from "./service.ts";
 
 export function identityRoutes(app: App, deps: { identity: IdentityService; sessionHours: number }) {
@@ -53,5 +53,18 @@ export function identityRoutes(app: App, deps: { identity: IdentityService; sess
   app.delete("/api/tokens/:id", { config: { policy: "identity.token.manage" }, schema: { tags: ["identity"], summary: "撤销 API 令牌", params: z.object({ id: z.string().max(64) }) } }, async (req) => {
     await identity.revokeToken(req.actor, req.params.id);
     return { ok: true };
+  });
+
+  app.post("/api/auth/register", { config: { policy: "identity.register" }, schema: { tags: ["identity"], summary: "公众注册（个人加入「公众用户」；企业登记统一社会信用代码），角色为使用方", body: RegisterBody } }, async (req, reply) => {
+    reply.status(201);
+    return { user: await identity.register(req.body) };
+  });
+
+  app.get("/api/tokens/:id/usage", { config: { policy: "identity.token.manage" }, schema: { tags: ["identity"], summary: "API 密钥限额与近 30 日调用量", params: z.object({ id: z.string().max(64) }) } }, async (req) => {
+    return { usage: await identity.tokenUsage(req.actor, req.params.id) };
+  });
+
+  app.put("/api/tokens/:id/limits", { config: { policy: "identity.token.limits" }, schema: { tags: ["identity"], summary: "设置 API 密钥的每秒请求数与每日配额（管理员）", params: z.object({ id: z.string().max(64) }), body: TokenLimitsBody } }, async (req) => {
+    return { usage: await identity.setTokenLimits(req.actor, req.params.id, req.body) };
   });
 }
