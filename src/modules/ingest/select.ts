@@ -119,8 +119,9 @@ function orderOf(snap: SnapshotInfo, sel: RowSelection): string {
     if (!byName.has(s.column)) throw bad(`sort.${i}.column`, `没有数据项「${String(s.column).slice(0, 50)}」`, `No data item '${String(s.column).slice(0, 50)}'`);
     return `${id(s.column)} ${s.desc ? "DESC" : "ASC"} NULLS LAST`;
   });
-  // File order last: pages are stable.
-  return ` ORDER BY ${[...parts, "__rn"].join(", ")}`;
+  // Unsorted: file order, which the lake's scans keep (preserve_insertion_order), so LIMIT/OFFSET
+  // stops early instead of ordering every matching row. Sorted: file order breaks ties (stable pages).
+  return parts.length ? ` ORDER BY ${[...parts, "__rn"].join(", ")}` : "";
 }
 
 /** JSON values: BIGINT comes back as text from DuckDB's JSON conversion; safe integers become numbers again. */
