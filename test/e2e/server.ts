@@ -61,3 +61,32 @@ export async function startServer(opts: { entries?: number; population?: number;
     },
   };
 }
+
+export interface FreshServer {
+  url: string;
+  dataDir: string;
+  /** The platform behind the server, to seed through its services (the first admin, say) before the test drives the API. */
+  platform: import("../../src/app.ts").Platform;
+  close(): Promise<void>;
+}
+
+/** The real server on a fresh, empty platform (no demo city): a temp data dir, the built web app, a free port. */
+export async function startFreshServer(): Promise<FreshServer> {
+  ensureWebBuilt();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "gongshu-e2e-fresh-"));
+  const { createPlatform } = await import("../../src/app.ts");
+  const p = await createPlatform({ dataDir, port: 0, host: "127.0.0.1", logLevel: "warn" });
+  const app = await p.http();
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const port = (app.server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    platform: p,
+    async close() {
+      await app.close();
+      await p.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

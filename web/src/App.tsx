@@ -28,6 +28,10 @@ const AuthSourcesPage = lazy(() => import("./pages/AuthSourcesPage.tsx"));
 const ConflictsPage = lazy(() => import("./pages/ConflictsPage.tsx"));
 const ObjectionsPage = lazy(() => import("./pages/ObjectionsPage.tsx"));
 const ObjectionDetailPage = lazy(() => import("./pages/ObjectionDetailPage.tsx"));
+const SharingPage = lazy(() => import("./pages/sharing/SharingPage.tsx"));
+const ShareApplyPage = lazy(() => import("./pages/sharing/ApplyPage.tsx"));
+const ShareApplicationPage = lazy(() => import("./pages/sharing/ApplicationPage.tsx"));
+const ShareGrantPage = lazy(() => import("./pages/sharing/GrantPage.tsx"));
 
 const { Header, Content, Footer } = Layout;
 
@@ -112,6 +116,7 @@ function Shell() {
         { key: "/quality/conflicts", label: "nav.conflicts", show: true },
       ],
     },
+    { key: "/sharing", label: "nav.sharing", show: !!user },
     { key: "/lists/responsibility", label: "nav.responsibility", show: !!user },
     { key: "/lists/negative", label: "nav.negative", show: !!user },
     { key: "/ledger", label: "nav.ledger", show: true },
@@ -228,6 +233,11 @@ function Shell() {
               <Route path="/quality/conflicts" element={<Guard><ConflictsPage /></Guard>} />
               <Route path="/objections" element={<Guard><ObjectionsPage /></Guard>} />
               <Route path="/objections/:id" element={<Guard><ObjectionDetailPage /></Guard>} />
+              <Route path="/sharing" element={<Guard><SharingPage /></Guard>} />
+              <Route path="/sharing/apply" element={<Guard roles={["dept_user", "data_officer"]}><ShareApplyPage /></Guard>} />
+              <Route path="/sharing/applications/:id" element={<Guard><ShareApplicationPage /></Guard>} />
+              <Route path="/sharing/grants/:id" element={<Guard><ShareGrantPage /></Guard>} />
+              <Route path="/sharing/:tab" element={<Guard><SharingPage /></Guard>} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>

@@ -41,6 +41,18 @@ import type {
   SourceView as AuthSourceView,
 } from "../../src/modules/quality/schema.ts";
 import type { NotificationView } from "../../src/modules/notify/schema.ts";
+import type {
+  ApplicationBody as ShareApplicationBodySchema,
+  ApplicationView as ShareApplicationView,
+  DemandView as ShareDemandView,
+  GrantView as ShareGrantView,
+  QueryBody as ShareQueryBodySchema,
+  QueryResult as ShareQueryResult,
+  ResponsibilityRow as ShareResponsibilityRowSchema,
+  RowFilter as ShareRowFilterSchema,
+  SharingSettings,
+  UsageView as ShareUsageView,
+} from "../../src/modules/sharing/schema.ts";
 import type { z } from "zod";
 
 export type { EntryContent, EntryStatus, EntrySummaryView, EntryView, FacetBucket, FacetField, FieldChange, VersionView };
@@ -48,6 +60,12 @@ export type { Dataset, DiffResult, LoadMode, RowError, RowsPage, PgSourceView, V
 export type CrosscheckResponse = z.infer<typeof CrosscheckResponseSchema>;
 export type { ConflictView, Dimension, ItemRulesView, ObjectionDetail, ObjectionView, ReportResponse, RuleResult, RuleSpec, RunView, AuthSourceView, NotificationView };
 export type LeagueResponse = z.infer<typeof LeagueResponseSchema>;
+export type { ShareApplicationView, ShareDemandView, ShareGrantView, ShareQueryResult, ShareUsageView, SharingSettings };
+export type ShareApplicationInput = z.input<typeof ShareApplicationBodySchema>;
+export type ShareQueryInput = z.input<typeof ShareQueryBodySchema>;
+export type ShareRowFilter = z.infer<typeof ShareRowFilterSchema>;
+export type ShareResponsibilityRow = z.infer<typeof ShareResponsibilityRowSchema>;
+export type ShareApplicationStatus = ShareApplicationView["status"];
 export type LeagueRow = LeagueResponse["items"][number];
 export type DatasetScoreRow = z.infer<typeof DatasetScoreRowSchema>;
 export type ObjectionStatus = ObjectionView["status"];
@@ -362,6 +380,27 @@ export const api = {
       request<{ items: NotificationView[]; unread: number }>("GET", "/api/notifications", { query: { unread: q.unread ? "true" : undefined, limit: q.limit } }),
     read: (id: string) => request<{ ok: true }>("POST", `/api/notifications/${enc(id)}/read`, { body: {} }),
     readAll: () => request<{ marked: number }>("POST", "/api/notifications/read-all", { body: {} }),
+  },
+  sharing: {
+    settings: () => request<SharingSettings>("GET", "/api/sharing/settings"),
+    demands: (q: { status?: ShareDemandView["status"]; mine?: boolean } = {}) =>
+      request<{ items: ShareDemandView[] }>("GET", "/api/sharing/demands", { query: { status: q.status, mine: q.mine ? "true" : undefined } }),
+    createDemand: (body: { title: string; description: string; duty: string }) => request<ShareDemandView>("POST", "/api/sharing/demands", { body }),
+    matchDemand: (id: string, body: { entryId: string; note?: string }) => request<ShareDemandView>("POST", `/api/sharing/demands/${enc(id)}/match`, { body }),
+    responsibility: () => request<{ items: ShareResponsibilityRow[] }>("GET", "/api/sharing/responsibility"),
+    apply: (body: ShareApplicationInput) => request<ShareApplicationView>("POST", "/api/sharing/applications", { body }),
+    applications: (q: { role?: "applicant" | "provider"; status?: ShareApplicationStatus } = {}) => request<{ items: ShareApplicationView[] }>("GET", "/api/sharing/applications", { query: q }),
+    application: (id: string) => request<ShareApplicationView>("GET", `/api/sharing/applications/${enc(id)}`),
+    decide: (id: string, body: { decision: "approve" | "refuse"; reason?: string; conditions?: string }) =>
+      request<ShareApplicationView>("POST", `/api/sharing/applications/${enc(id)}/decision`, { body }),
+    withdraw: (id: string) => request<ShareApplicationView>("POST", `/api/sharing/applications/${enc(id)}/withdraw`, { body: {} }),
+    grants: (q: { role?: "grantee" | "provider" } = {}) => request<{ items: ShareGrantView[] }>("GET", "/api/sharing/grants", { query: q }),
+    grant: (id: string) => request<ShareGrantView>("GET", `/api/sharing/grants/${enc(id)}`),
+    revoke: (id: string, reason: string) => request<ShareGrantView>("POST", `/api/sharing/grants/${enc(id)}/revoke`, { body: { reason } }),
+    usage: (id: string) => request<ShareUsageView>("GET", `/api/sharing/grants/${enc(id)}/usage`),
+    query: (id: string, body: ShareQueryInput) => request<ShareQueryResult>("POST", `/api/sharing/grants/${enc(id)}/query`, { body }),
+    /** The same query as CSV (UTF-8 with BOM), metered and recorded like any delivery. */
+    queryCsv: (id: string, body: ShareQueryInput) => request<string>("POST", `/api/sharing/grants/${enc(id)}/query`, { query: { format: "csv" }, body, as: "text" }),
   },
   ledger: {
     checkpoint: () => request<string>("GET", "/api/ledger/checkpoint", { as: "text" }),

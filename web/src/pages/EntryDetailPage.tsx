@@ -1,6 +1,6 @@
 import { useEffect, useState, type ReactNode } from "react";
 import { Alert, App, Button, Card, Descriptions, Empty, Form, Input, Modal, Result, Select, Skeleton, Space, Table, Tabs, Tag, Typography } from "antd";
-import { CheckOutlined, DatabaseOutlined, EditOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined, StopOutlined, SwapOutlined } from "@ant-design/icons";
+import { CheckOutlined, DatabaseOutlined, EditOutlined, RollbackOutlined, SafetyCertificateOutlined, SendOutlined, ShareAltOutlined, StopOutlined, SwapOutlined } from "@ant-design/icons";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api, ApiError, links, type EntryContent, type FieldChange, type VersionView } from "../api.ts";
 import { useAsync } from "../hooks.ts";
@@ -15,7 +15,7 @@ export default function EntryDetailPage() {
   const { t, term, lang, msg } = useI18n();
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const { user } = useAuth();
+  const { user, hasRole } = useAuth();
   const res = useAsync(() => api.catalog.get(id), [id]);
   const versions = useAsync(() => api.catalog.versions(id).catch(() => ({ items: [] as VersionView[] })), [id, res.data?.entry.updatedAt]);
   const [busy, setBusy] = useState<string>();
@@ -88,6 +88,13 @@ export default function EntryDetailPage() {
     actions.push(
       <Button key="withdraw" danger icon={<StopOutlined />} onClick={() => setReasonFor("withdraw")}>
         {t("detail.withdraw")}
+      </Button>,
+    );
+  // 申请共享: department users of another department, for a published entry that is not 不予共享.
+  if (user && entry.status === "published" && c.shareType !== "不予共享" && hasRole("dept_user", "data_officer") && user.org?.id !== entry.provider?.id)
+    actions.push(
+      <Button key="share" type="primary" icon={<ShareAltOutlined />} onClick={() => navigate(`/sharing/apply?entry=${encodeURIComponent(id)}`)} data-testid="apply-share">
+        {t("sharing.applyButton")}
       </Button>,
     );
   if (user && entry.status === "published")
