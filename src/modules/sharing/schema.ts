@@ -53,6 +53,8 @@ export const DecideBody = z.object({
 export const RevokeBody = z.object({ reason: Text(2000) }).strict();
 
 export const GrantView = z.object({
+  entryCode: z.string().nullable(), entryName: z.string().nullable(), providerName: z.string().nullable(), granteeName: z.string().nullable(),
+  legalBasis: z.string().nullable(), conditions: z.string().nullable(),
   id: z.string(), applicationId: z.string(), entryId: z.string(), providerOrgId: z.string(), granteeOrgId: z.string(), items: z.array(z.string()), rowFilter: z.array(RowFilter),
   purpose: z.string(), validFrom: z.string(), validTo: z.string(), ratePerMinute: z.number(), status: z.enum(["active", "revoked", "expired", "not_yet_valid"]),
   revokedReason: z.string().nullable(), revokedAt: z.string().nullable(), createdAt: z.string(),

@@ -102,8 +102,21 @@ export function createSharingService(deps: SharingDeps) {
     if (at.getTime() < g.valid_from.getTime()) return "not_yet_valid";
     return "active";
   }
+  async function grantViews(rows: GrantRow[]): Promise<GrantView[]> {
+    const names = await deps.orgNames();
+    const apps = rows.length ? await db.selectFrom("sharing_applications").select(["id", "entry_code", "entry_name", "legal_basis", "conditions"]).where("id", "in", rows.map((g) => g.application_id)).execute() : [];
+    const byId = new Map(apps.map((a) => [a.id, a]));
+    return rows.map((g) => {
+      const a = byId.get(g.application_id);
+      return {
+        ...grantView(g), entryCode: a?.entry_code ?? null, entryName: a?.entry_name ?? null, providerName: names.get(g.provider_org_id) ?? null, granteeName: names.get(g.grantee_org_id) ?? null,
+        legalBasis: a?.legal_basis ?? null, conditions: a?.conditions ?? null,
+      };
+    });
+  }
   function grantView(g: GrantRow): GrantView {
     return {
+      entryCode: null, entryName: null, providerName: null, granteeName: null, legalBasis: null, conditions: null,
       id: g.id, applicationId: g.application_id, entryId: g.entry_id, providerOrgId: g.provider_org_id, granteeOrgId: g.grantee_org_id, items: parsed<string[]>(g.items),
       rowFilter: parsed<RowFilter[]>(g.row_filter), purpose: g.purpose, validFrom: g.valid_from.toISOString(), validTo: g.valid_to.toISOString(), ratePerMinute: g.rate_per_minute,
       status: grantState(g), revokedReason: g.revoked_reason, revokedAt: iso(g.revoked_at), createdAt: g.created_at.toISOString(),
@@ -240,6 +253,16 @@ export function createSharingService(deps: SharingDeps) {
         const d = await db.selectFrom("sharing_demands").select(["org_id"]).where("id", "=", body.demandId).executeTakeFirst();
         if (!d || d.org_id !== u.orgId) throw new InvalidError({ field: "demandId", message: "共享需求不存在或不属于本部门", messageEn: "The demand does not exist or is not your department's" });
       }
+      // The row filter's values are checked against the data's types now, not at every query.
+      const dsForCheck = await deps.ingest.datasetForEntry(e.id);
+      if (body.rowFilter.length && dsForCheck?.currentVersion != null) {
+        try {
+          await deps.ingest.selectRows(dsForCheck.id, { filters: body.rowFilter, limit: 0, offset: 0 });
+        } catch (err) {
+          if (err instanceof InvalidError && err.field?.startsWith("filters.")) throw new InvalidError({ field: err.field.replace(/^filters\./, "rowFilter."), message: err.messageZh, messageEn: err.messageEn });
+          throw err;
+        }
+      }
       const at = now();
       const cfg = await settings();
       const unconditional = e.shareType === "无条件共享";
@@ -354,10 +377,10 @@ export function createSharingService(deps: SharingDeps) {
       if (q.role === "grantee") s = s.where("grantee_org_id", "=", u.orgId);
       else if (q.role === "provider") s = s.where("provider_org_id", "=", u.orgId);
       else if (!all) s = s.where((w) => w.or([w("grantee_org_id", "=", u.orgId), w("provider_org_id", "=", u.orgId)]));
-      return (await s.execute()).map(grantView);
+      return grantViews(await s.execute());
     },
     async getGrant(actor: Actor, id: string): Promise<GrantView> {
-      return grantView(await visibleGrant(actor, id));
+      return (await grantViews([await visibleGrant(actor, id)]))[0];
     },
     /** Revocation takes effect on the next request. */
     async revoke(actor: Actor, id: string, reason: string): Promise<GrantView> {
@@ -370,7 +393,7 @@ export function createSharingService(deps: SharingDeps) {
         await ledger.append(tx, { kind: "sharing.grant.revoked", subject: id, actor: user(actor).userId, data: { grantId: id, applicationId: g.application_id, reason } });
         await deps.notify.notify(tx, { orgId: g.grantee_org_id, kind: "sharing.revoked", title: "共享授权已撤销", body: `理由：${reason}`, link: `/sharing/grants/${id}` });
       });
-      return grantView((await db.selectFrom("sharing_grants").selectAll().where("id", "=", id).executeTakeFirstOrThrow()));
+      return (await grantViews([await db.selectFrom("sharing_grants").selectAll().where("id", "=", id).executeTakeFirstOrThrow()]))[0];
     },
     /** Usage per grant (both sides see it): requests and rows per day. */
     async usage(actor: Actor, id: string): Promise<UsageView> {

@@ -84,7 +84,8 @@ describe(`sharing: applications, grants, scoped delivery (${TEST_ENGINE})`, () =
     assert.equal(closed.json().error.field, "entryId");
     for (const [over, field] of [
       [{ items: ["公民身份号码", "口令"] }, "items.1"], [{ periodTo: inDays(-40), periodFrom: inDays(-50) }, "periodTo"], [{ periodFrom: inDays(5), periodTo: inDays(1) }, "periodTo"],
-      [{ rowFilter: [{ column: "口令", op: "eq", value: "x" }] }, "rowFilter.0.column"], [{ purpose: "" }, "purpose"], [{ expectedVolume: -1 }, "expectedVolume"],
+      [{ rowFilter: [{ column: "口令", op: "eq", value: "x" }] }, "rowFilter.0.column"], [{ rowFilter: [{ column: "参保金额", op: "gte", value: "很多" }] }, "rowFilter.0.value"],
+      [{ purpose: "" }, "purpose"], [{ expectedVolume: -1 }, "expectedVolume"],
     ] as [Record<string, unknown>, string][]) {
       const r = await api("police", "POST", "/api/sharing/applications", application(over));
       assert.equal(r.statusCode, 400, `${JSON.stringify(over)}: ${r.body}`);
@@ -119,6 +120,8 @@ describe(`sharing: applications, grants, scoped delivery (${TEST_ENGINE})`, () =
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().status, "granted");
     ids.grant = ok.json().grantId;
+    const g = (await api("police", "GET", `/api/sharing/grants/${ids.grant}`)).json();
+    assert.deepEqual([g.entryName, g.providerName, g.granteeName, g.conditions], ["参保人员信息", "人社局", "公安局", "仅用于资格认证，不得向第三方提供"]);
     assert.equal((await api("hr", "POST", `/api/sharing/applications/${app.id}/decision`, { decision: "refuse", reason: "x" })).statusCode, 409, "answered once");
     const mine = (await api("police", "GET", "/api/notifications")).json().items;
     assert.ok(mine.some((n: { kind: string }) => n.kind === "sharing.decision"));
