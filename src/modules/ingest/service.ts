@@ -106,11 +106,21 @@ export function createIngestService(deps: IngestDeps) {
     return ds;
   }
 
+  /**
+   * The current snapshot of each dataset served to deliveries, kept for a second: an API page then costs
+   * no metadata query. A switch in this process (commit, rollback) drops it at once; one made by
+   * another process (the CLI) is seen within the second.
+   */
+  const served = new Map<string, { at: number; snap: SnapshotInfo }>();
+  const SERVED_TTL_MS = 1000;
   /** The version to serve: the given one, or the current one (NotFound when the dataset has no data). */
   async function servedSnapshot(datasetId: string, version?: number): Promise<SnapshotInfo> {
     if (version !== undefined) return service.snapshot(datasetId, version);
+    const hit = served.get(datasetId);
+    if (hit && Date.now() - hit.at < SERVED_TTL_MS) return hit.snap;
     const cur = await service.current(datasetId);
     if (!cur) throw new NotFoundError({ field: "version", message: "数据集还没有数据", messageEn: "The dataset has no data yet" });
+    served.set(datasetId, { at: Date.now(), snap: cur });
     return cur;
   }
 
@@ -193,6 +203,7 @@ export function createIngestService(deps: IngestDeps) {
           created_by: r.actorUserId, ledger_index: index, deleted_at: null, err_column: !!r.layout?.errColumn, deletes_file: relDeletes, validated: !!r.validated,
         });
         await s.updateDataset(dsId, { current_version: version });
+        served.delete(dsId);
       });
     } catch (err) {
       await removeQuietly(dest);
@@ -429,6 +440,7 @@ export function createIngestService(deps: IngestDeps) {
             data: { datasetId: id, entryId: ds.entry_id, version, previousVersion: ds.current_version, rows: Number(v.row_count), ...(reason ? { reason } : {}) },
           });
           await s.updateDataset(id, { current_version: version });
+          served.delete(id);
         });
         return service.getDataset(id);
       });
