@@ -156,7 +156,7 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
   const wmKey = await watermarkKey(config.dataDir);
   const sharing = createSharingService({
     db: database.db,
-    ledger: { append: (tx, e) => ledger.append(tx, e), digest: (v) => digest(v, ledger.hash) },
+    ledger: { append: (tx, e) => ledger.append(tx, e), record: (e) => ledger.record(e), digest: (v) => digest(v, ledger.hash) },
     notify,
     ingest,
     entries: {
@@ -181,7 +181,7 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
   // --- opening wiring
   const opening = createOpeningService({
     db: database.db, lake, catalog, search, ingest, quality, orgNames,
-    ledger: { append: (tx, e) => ledger.append(tx, e), digest: (v) => digest(v, ledger.hash), hash: ledger.hash },
+    ledger: { append: (tx, e) => ledger.append(tx, e), record: (e) => ledger.record(e), digest: (v) => digest(v, ledger.hash), hash: ledger.hash },
     maskerFor: (grade, subLevel, item) => maskerFor(grade, subLevel, item),
     watermarkKey: wmKey,
     log,

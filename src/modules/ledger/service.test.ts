@@ -54,6 +54,29 @@ for (const engine of engines) {
       assert.equal(await ledger.size(), 0);
     });
 
+    test("record: concurrent standalone entries are group-committed, gapless, each with its own index; a bad one fails alone", async () => {
+      const before = await ledger.size();
+      const bad = ledger.record({ kind: "test.read", subject: "" });
+      const many = Array.from({ length: 40 }, (_, i) => ledger.record({ kind: "test.read", subject: `r-${i}`, data: { i } }));
+      const inTx = db.transaction().execute((tx) => ledger.append(tx, { kind: "test.change", subject: "c" }));
+      await assert.rejects(bad, /subject/);
+      const got = await Promise.all(many);
+      await inTx;
+      const idx = got.map((g) => g.index);
+      assert.equal(new Set(idx).size, 40);
+      assert.equal(await ledger.size(), before + 41);
+      for (const [i, g] of got.entries()) {
+        const e = await ledger.entry(g.index);
+        assert.equal(e.subject, `r-${i}`);
+        assert.equal(leafHash("sm3", Buffer.from(e.leaf)).toString("hex"), g.leafHash);
+      }
+      const cp = verifyCheckpoint(await ledger.checkpoint(), ledger.verifierKeys());
+      assert.equal(cp.size, before + 41);
+      // Back to the empty log the following tests expect.
+      await freshSchema(db);
+      ledger = await createLedgerService({ db, origin });
+    });
+
     test("empty log has a signed checkpoint of size 0", async () => {
       const note = await ledger.checkpoint();
       const cp = verifyCheckpoint(note, ledger.verifierKeys());

@@ -63,6 +63,11 @@ export interface LedgerService {
   readonly hash: LedgerHash;
   /** Append inside the caller's transaction. */
   append(tx: Tx, entry: LedgerAppendEntry): Promise<LedgerAppendResult>;
+  /**
+   * Append an entry that records nothing else (a data read): group-committed with the other entries
+   * recorded meanwhile, in one transaction; resolves once committed (durable, gapless, in order).
+   */
+  record(entry: LedgerAppendEntry): Promise<LedgerAppendResult>;
   /** The latest signed checkpoint note; signs a new one when the tree has grown. */
   checkpoint(): Promise<string>;
   inclusionProof(index: number, treeSize: number): Promise<InclusionProofResponse>;
@@ -230,7 +235,8 @@ export async function createLedgerService(opts: CreateLedgerServiceOptions): Pro
     return { bytes: tileBytes(tree, t.level, t.index, t.width), contentType: "application/octet-stream" };
   };
 
-  const append = async (tx: Tx, e: LedgerAppendEntry): Promise<LedgerAppendResult> => {
+  /** Validate an entry and build its leaf. */
+  const prepare = (e: LedgerAppendEntry) => {
     if (!e.kind || !e.subject) throw new InvalidError({ message: "账本记录需要 kind 和 subject", messageEn: "A ledger entry needs a kind and a subject", field: e.kind ? "subject" : "kind" });
     if (e.digest !== undefined) {
       try {
@@ -245,12 +251,45 @@ export async function createLedgerService(opts: CreateLedgerServiceOptions): Pro
     if (leaf.length > MAX_ENTRY_BYTES) {
       throw new InvalidError({ message: `账本记录过大（${leaf.length} 字节，上限 ${MAX_ENTRY_BYTES}）`, messageEn: `Ledger entry too large (${leaf.length} bytes, limit ${MAX_ENTRY_BYTES})`, field: "data" });
     }
-    const lh = hashLeaf(hash, leaf);
+    return { leaf, leafHash: hashLeaf(hash, leaf), kind: e.kind, subject: e.subject, createdAt };
+  };
+
+  const append = async (tx: Tx, e: LedgerAppendEntry): Promise<LedgerAppendResult> => {
+    const p = prepare(e);
     const ltx = tx as unknown as store.LedgerDb;
     const index = await store.allocateIndex(ltx);
-    await store.insertEntry(ltx, { idx: index, leaf, leafHash: lh, kind: e.kind, subject: e.subject, createdAt });
-    return { index, leafHash: lh.toString("hex") };
+    await store.insertEntry(ltx, { idx: index, ...p });
+    return { index, leafHash: p.leafHash.toString("hex") };
   };
+
+  // Group commit: entries recorded while a batch commits go together in the next one.
+  type Pending = ReturnType<typeof prepare> & { resolve: (r: LedgerAppendResult) => void; reject: (err: unknown) => void };
+  const queue: Pending[] = [];
+  let flushing = false;
+  const flush = async () => {
+    flushing = true;
+    await new Promise((r) => setImmediate(r)); // gather the entries of requests arriving together
+    while (queue.length) {
+      const batch = queue.splice(0, 500);
+      try {
+        const first = await db.transaction().execute(async (tx) => {
+          const ltx = tx as unknown as store.LedgerDb;
+          const f = await store.allocateIndexes(ltx, batch.length);
+          await store.insertEntries(ltx, batch.map((b, i) => ({ idx: f + i, leaf: b.leaf, leafHash: b.leafHash, kind: b.kind, subject: b.subject, createdAt: b.createdAt })));
+          return f;
+        });
+        batch.forEach((b, i) => b.resolve({ index: first + i, leafHash: b.leafHash.toString("hex") }));
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    flushing = false;
+  };
+  const record = (e: LedgerAppendEntry): Promise<LedgerAppendResult> =>
+    new Promise((resolve, reject) => {
+      queue.push({ ...prepare(e), resolve, reject });
+      if (!flushing) void flush();
+    });
 
   const bundle = async (items: LedgerBundleRequestItem[]): Promise<LedgerBundle> => {
     const note = await checkpoint();
@@ -268,6 +307,7 @@ export async function createLedgerService(opts: CreateLedgerServiceOptions): Pro
     origin,
     hash,
     append,
+    record,
     checkpoint,
     inclusionProof,
     consistencyProof,

@@ -47,6 +47,26 @@ export async function allocateIndex(tx: LedgerDb): Promise<number> {
   return num(row.size) - 1;
 }
 
+/** Allocate `n` consecutive indexes (group commit); returns the first. */
+export async function allocateIndexes(tx: LedgerDb, n: number): Promise<number> {
+  const row = await tx
+    .updateTable("ledger_state")
+    .set({ size: sql<number>`size + ${n}` })
+    .where("id", "=", 1)
+    .returning("size")
+    .executeTakeFirst();
+  if (!row) throw new Error("ledger is not initialised (no ledger_state row)");
+  return num(row.size) - n;
+}
+
+export async function insertEntries(tx: LedgerDb, es: { idx: number; leaf: Buffer; leafHash: Buffer; kind: string; subject: string; createdAt: Date }[]): Promise<void> {
+  if (!es.length) return;
+  await tx
+    .insertInto("ledger_entries")
+    .values(es.map((e) => ({ idx: e.idx, leaf: e.leaf, leaf_hash: e.leafHash, kind: e.kind, subject: e.subject, created_at: e.createdAt })))
+    .execute();
+}
+
 export async function insertEntry(tx: LedgerDb, e: { idx: number; leaf: Buffer; leafHash: Buffer; kind: string; subject: string; createdAt: Date }): Promise<void> {
   await tx
     .insertInto("ledger_entries")

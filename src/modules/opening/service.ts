@@ -20,6 +20,8 @@ import { openingDb, openingStore, type ApplicationRow } from "./store.ts";
 
 export interface OpeningLedgerPort {
   append(tx: Tx, entry: { kind: string; subject: string; actor?: string | null; digest?: string; data?: Record<string, unknown> }): Promise<{ index: number }>;
+  /** A standalone entry, group-committed (ledger.record): every data read. */
+  record(entry: { kind: string; subject: string; actor?: string | null; digest?: string; data?: Record<string, unknown> }): Promise<{ index: number }>;
   digest(value: unknown): string;
   hash: "sm3" | "sha256";
 }
@@ -191,8 +193,7 @@ export function createOpeningService(deps: OpeningDeps) {
   }
 
   async function record(kind: string, ctx: AccessContext, a: { e: OpenEntry; ds: Dataset; grant: ApplicationRow | null; mark: ExtractMark | null }, version: number, digest: string, data: Record<string, unknown>) {
-    return db.transaction().execute(async (tx) =>
-      ledger.append(tx, {
+    return ledger.record({
         kind,
         subject: `${a.e.code}#${a.ds.id}@v${version}`,
         actor: userOf(ctx.actor),
@@ -204,8 +205,7 @@ export function createOpeningService(deps: OpeningDeps) {
           ...(a.grant ? { applicationId: a.grant.id, purpose: a.grant.purpose } : {}),
           ...data,
         },
-      }),
-    );
+      });
   }
 
   function toFilters(filters: FilterSpec[] | undefined): RowFilter[] | undefined {

@@ -33,7 +33,12 @@ export interface SharingEntry {
 }
 export interface SharingDeps {
   db: Db;
-  ledger: { append(tx: Tx, e: { kind: string; subject: string; actor?: string | null; digest?: string; data?: Record<string, unknown> }): Promise<{ index: number }>; digest(v: unknown): string };
+  ledger: {
+    append(tx: Tx, e: { kind: string; subject: string; actor?: string | null; digest?: string; data?: Record<string, unknown> }): Promise<{ index: number }>;
+    /** A standalone entry, group-committed (ledger.record): every delivery. */
+    record(e: { kind: string; subject: string; actor?: string | null; digest?: string; data?: Record<string, unknown> }): Promise<{ index: number }>;
+    digest(v: unknown): string;
+  };
   notify: { notify(tx: Tx | Db, n: { userId?: string; orgId?: string; role?: string; kind: string; title: string; body: string; link?: string }): Promise<{ id: string }> };
   ingest: {
     datasetForEntry(entryId: string): Promise<{ id: string; currentVersion: number | null } | null>;
@@ -453,10 +458,11 @@ export function createSharingService(deps: SharingDeps) {
       const grantee = (await deps.orgNames()).get(g.grantee_org_id) ?? g.grantee_org_id;
       const day = shanghaiDay(now());
       const resultDigest = ledger.digest({ columns: page.columns.map((c) => c.name), rows: marked.rows });
-      const { index } = await deps.db.transaction().execute(async (tx) => {
-        await sharingDb(tx as unknown as Db).insertInto("sharing_usage").values({ grant_id: g.id, day, requests: 1, rows: rows.length })
-          .onConflict((oc) => oc.columns(["grant_id", "day"]).doUpdateSet({ requests: sql`sharing_usage.requests + 1`, rows: sql`sharing_usage.rows + ${rows.length}` })).execute();
-        return ledger.append(tx, {
+      // Metering and the ledger entry (group-committed with other reads) go together; the answer waits for both.
+      const [, { index }] = await Promise.all([
+        db.insertInto("sharing_usage").values({ grant_id: g.id, day, requests: 1, rows: rows.length })
+          .onConflict((oc) => oc.columns(["grant_id", "day"]).doUpdateSet({ requests: sql`sharing_usage.requests + 1`, rows: sql`sharing_usage.rows + ${rows.length}` })).execute(),
+        ledger.record({
           kind: "sharing.delivery", subject: g.id, actor: u.userId, digest: resultDigest,
           data: {
             grantId: g.id, applicationId: g.application_id, entryId: g.entry_id, datasetId: ds.id, version: page.version, purpose: g.purpose, granteeOrgId: g.grantee_org_id,
@@ -464,8 +470,8 @@ export function createSharingService(deps: SharingDeps) {
             filters: body.filters.length, q: body.q ? true : false, offset: body.offset, limit: body.limit, rows: rows.length, total: page.total,
             ...(deps.watermark ? { watermark: { recipient: g.id, label: `共享授权 ${g.id}（${grantee}）` }, markedCells: marked.markedCells } : {}),
           },
-        });
-      });
+        }),
+      ]);
       return {
         grantId: g.id, datasetId: ds.id, version: page.version, total: page.total, limit: body.limit, offset: body.offset,
         columns: page.columns.map((c, i) => ({ name: c.name, type: c.type, masked: !!maskers[i] })), rows: marked.rows, ledgerIndex: index,
