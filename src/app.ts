@@ -30,7 +30,7 @@ import { createSharingService, sharingMigrations, sharingRoutes, type SharingSer
 import { embedWatermark, watermarkKey } from "./modules/protection/index.ts";
 // --- end sharing wiring (imports)
 // --- opening wiring (imports)
-import { createOpeningService, ckanRoutes, dcatRoutes, openingMigrations, openingRoutes, type OpeningService } from "./modules/opening/index.ts";
+import { createOpeningService, ckanRoutes, dcatRoutes, openingMigrations, openingRoutes, openWriter, type OpeningService } from "./modules/opening/index.ts";
 // --- end opening wiring (imports)
 
 /** Every module's migrations, in the order their tables depend on each other. */
@@ -172,6 +172,18 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
     },
     orgNames,
     maskerFor: (grade, subLevel, item) => maskerFor(grade as Parameters<typeof maskerFor>[0], subLevel, item as Parameters<typeof maskerFor>[2]),
+    extract: async (format, columns, rows) => {
+      const dir = await fs.promises.mkdtemp(path.join(lake.dir, "tmp", "share-"));
+      try {
+        const file = path.join(dir, `extract.${format}`);
+        const w = await openWriter(format, file, columns, lake);
+        await w.write(rows);
+        await w.finish();
+        return await fs.promises.readFile(file);
+      } finally {
+        await fs.promises.rm(dir, { recursive: true, force: true });
+      }
+    },
     watermark: async (rows, columns, recipient) => {
       const r = embedWatermark({ columns, rows }, { key: wmKey, recipient });
       return { rows: r.rows as typeof rows, markedCells: r.stats.markedCells };

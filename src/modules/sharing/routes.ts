@@ -46,16 +46,24 @@ export function sharingRoutes(app: App, deps: { sharing: SharingService }) {
   app.post("/api/sharing/grants/:id/query", {
     config: { policy: "sharing.data.query" },
     schema: {
-      tags, summary: "按授权查询数据：限授权数据项与行范围，分页，按分级脱敏，计量并记入存证账本（format=csv 返回 CSV）", params: IdParams, body: QueryBody,
-      querystring: z.object({ format: z.enum(["json", "csv"]).default("json") }).strict(), response: { 200: QueryResult.or(z.string()) },
+      tags, summary: "按授权查询数据：限授权数据项与行范围，分页，按分级脱敏，计量并记入存证账本（format=csv|xlsx|parquet 返回文件）", params: IdParams, body: QueryBody,
+      querystring: z.object({ format: z.enum(["json", "csv", "xlsx", "parquet"]).default("json") }).strict(),
     },
   }, async (req, reply) => {
     const r = await sharing.query(req.actor, req.params.id, req.body);
-    if (req.query.format === "csv") {
+    const fmt = req.query.format;
+    if (fmt === "xlsx" || fmt === "parquet") {
+      const file = await sharing.extractOf(r, fmt);
+      reply.header("content-type", fmt === "xlsx" ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "application/vnd.apache.parquet")
+        .header("content-disposition", `attachment; filename="${r.grantId}-v${r.version}-${r.offset}.${fmt}"`).header("x-gongshu-ledger-index", String(r.ledgerIndex));
+      return reply.send(file);
+    }
+    if (fmt === "csv") {
       reply.header("content-type", "text/csv; charset=utf-8").header("content-disposition", `attachment; filename="${r.grantId}-v${r.version}-${r.offset}.csv"`).header("x-gongshu-ledger-index", String(r.ledgerIndex));
       const names = r.columns.map((c) => c.name);
       return `\uFEFF${stringify([names, ...r.rows.map((row) => names.map((n) => row[n]))])}`;
     }
-    return r;
+    const { duckTypes: _types, ...json } = r;
+    return QueryResult.parse(json);
   });
 }

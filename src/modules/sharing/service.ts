@@ -46,6 +46,8 @@ export interface SharingDeps {
   };
   entries: { get(entryId: string): Promise<SharingEntry | null> };
   orgNames(): Promise<Map<string, string>>;
+  /** An extract file of delivered rows (XLSX or Parquet), made by the platform's writers. */
+  extract?: (format: "xlsx" | "parquet", columns: { name: string; duckType: string; masked: boolean }[], rows: Record<string, RowValue>[]) => Promise<Buffer>;
   /** Recipient watermarks (protection.embedWatermark with the platform key): every delivery is marked with its grant. */
   watermark?: (rows: Record<string, RowValue>[], columns: { name: string; type: string; key?: boolean; sensitive?: boolean; length?: number }[], recipient: string) => Promise<{ rows: Record<string, RowValue>[]; markedCells: number }>;
   maskerFor(grade: string, subLevel: number | null, item: { name: string; type: string; sensitive: boolean }): ((v: string | null) => string | null) | null;
@@ -413,7 +415,7 @@ export function createSharingService(deps: SharingDeps) {
      * A query under a grant: checked against its items, row filter, period and rate; run on the current
      * snapshot; masked by grade; metered; recorded in the ledger with the grant and purpose.
      */
-    async query(actor: Actor, grantId: string, body: QueryBody): Promise<QueryResult> {
+    async query(actor: Actor, grantId: string, body: QueryBody): Promise<QueryResult & { duckTypes: string[] }> {
       const u = user(actor);
       const g = await db.selectFrom("sharing_grants").selectAll().where("id", "=", grantId).executeTakeFirst();
       // Another department's grant id is simply not found (its existence is not disclosed).
@@ -475,7 +477,13 @@ export function createSharingService(deps: SharingDeps) {
       return {
         grantId: g.id, datasetId: ds.id, version: page.version, total: page.total, limit: body.limit, offset: body.offset,
         columns: page.columns.map((c, i) => ({ name: c.name, type: c.type, masked: !!maskers[i] })), rows: marked.rows, ledgerIndex: index,
+        duckTypes: page.columns.map((c) => c.duckType),
       };
+    },
+    /** A delivered page as an XLSX or Parquet file (masked columns as text); the rows are the recorded ones. */
+    async extractOf(r: QueryResult & { duckTypes?: string[] }, format: "xlsx" | "parquet"): Promise<Buffer> {
+      if (!deps.extract) throw new InvalidError({ field: "format", message: "此部署不支持该格式", messageEn: "This format is not available here" });
+      return deps.extract(format, r.columns.map((c, i) => ({ name: c.name, duckType: r.duckTypes?.[i] ?? "VARCHAR", masked: c.masked })), r.rows);
     },
   };
 

@@ -182,10 +182,22 @@ describe(`sharing: applications, grants, scoped delivery (${TEST_ENGINE})`, () =
     assert.ok(names.every((r) => /^.\*+$/u.test(stripWatermark(r.姓名))));
     const traced = detectWatermark({ rows: names }, [{ recipient: ids.grant }, { recipient: ids.freeGrant }, { recipient: "grt_someone_else" }], await watermarkKey(t.platform.config.dataDir));
     assert.equal(traced.named[0]?.recipient, ids.grant, JSON.stringify(traced.verdict));
+    // Parquet and XLSX extracts of a page: the same masked rows.
+    const pq = await q({ limit: 5, columns: ["姓名", "参保金额"] }, "police", ids.grant, "?format=parquet");
+    assert.equal(pq.statusCode, 200, pq.body);
+    const pqFile = path.join(tmp, "page.parquet");
+    fs.writeFileSync(pqFile, pq.rawPayload);
+    const back = await t.platform.lake.run(async (c) => (await c.runAndReadAll(`SELECT * FROM read_parquet('${pqFile}')`)).getRowObjectsJson());
+    assert.equal(back.length, 5);
+    assert.match(stripWatermark(String(back[0]["姓名"])), /^.\*+$/u);
+    assert.equal(typeof back[0]["参保金额"], "number");
+    const xl = await q({ limit: 5 }, "police", ids.grant, "?format=xlsx");
+    assert.equal(xl.statusCode, 200);
+    assert.equal(xl.rawPayload.subarray(0, 2).toString(), "PK", "an xlsx (zip) file");
     // Every delivery is in the ledger with the grant and purpose; usage is counted for both sides.
     const deliveries = (await t.platform.services.ledger.entriesBySubject(ids.grant, 100)).filter((e) => e.kind === "sharing.delivery");
-    assert.equal(deliveries.length, 4, "the four answered queries, not the refused ones");
-    const last = JSON.parse(deliveries[0].leaf) as { data: Record<string, unknown>; digest?: string };
+    assert.equal(deliveries.length, 6, "the six answered queries, not the refused ones");
+    const last = JSON.parse(deliveries.find((d) => JSON.parse(d.leaf).data.rows === 40)!.leaf) as { data: Record<string, unknown>; digest?: string };
     assert.match(String(last.digest), /^sm3:|^[0-9a-f]{64}$/, "the result's digest is recorded");
     assert.equal(last.data.purpose, "办理社会保险待遇资格认证");
     assert.equal(last.data.rows, 40);
@@ -193,9 +205,9 @@ describe(`sharing: applications, grants, scoped delivery (${TEST_ENGINE})`, () =
     assert.equal((last.data.watermark as { recipient: string }).recipient, ids.grant, "trace finds the grant in the ledger");
     const usage = await api("hr", "GET", `/api/sharing/grants/${ids.grant}/usage`);
     assert.equal(usage.statusCode, 200, usage.body);
-    assert.equal(usage.json().requests, 4);
-    assert.equal(usage.json().rows, Math.min(50, page.total) + 0 + 0 + 40);
-    assert.equal((await api("police", "GET", `/api/sharing/grants/${ids.grant}/usage`)).json().requests, 4);
+    assert.equal(usage.json().requests, 6);
+    assert.equal(usage.json().rows, Math.min(50, page.total) + 0 + 0 + 40 + 5 + 5);
+    assert.equal((await api("police", "GET", `/api/sharing/grants/${ids.grant}/usage`)).json().requests, 6);
     assert.equal((await api("civil", "GET", `/api/sharing/grants/${ids.grant}/usage`)).statusCode, 404);
   });
 
