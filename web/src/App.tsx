@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from "react";
 import { Link, Route, Routes, useLocation, useNavigate } from "react-router-dom";
 import { App as AntApp, Button, ConfigProvider, type ConfigProviderProps, Dropdown, Layout, Menu, Result, Space, Spin, Tag, Typography } from "antd";
-import { ApiOutlined, GlobalOutlined, LoginOutlined, LogoutOutlined, UserOutlined } from "@ant-design/icons";
+import { ApiOutlined, GlobalOutlined, LoginOutlined, LogoutOutlined, UserAddOutlined, UserOutlined } from "@ant-design/icons";
 import zhCNModule from "antd/es/locale/zh_CN.js";
 import enUSModule from "antd/es/locale/en_US.js";
 import dayjs from "dayjs";
@@ -32,6 +32,12 @@ const SharingPage = lazy(() => import("./pages/sharing/SharingPage.tsx"));
 const ShareApplyPage = lazy(() => import("./pages/sharing/ApplyPage.tsx"));
 const ShareApplicationPage = lazy(() => import("./pages/sharing/ApplicationPage.tsx"));
 const ShareGrantPage = lazy(() => import("./pages/sharing/GrantPage.tsx"));
+const PortalHomePage = lazy(() => import("./pages/portal/PortalHomePage.tsx"));
+const PortalSearchPage = lazy(() => import("./pages/portal/PortalSearchPage.tsx"));
+const PortalDatasetPage = lazy(() => import("./pages/portal/PortalDatasetPage.tsx"));
+const PortalRegisterPage = lazy(() => import("./pages/portal/RegisterPage.tsx"));
+const PortalKeysPage = lazy(() => import("./pages/portal/KeysPage.tsx"));
+const PortalApiDocsPage = lazy(() => import("./pages/portal/ApiDocsPage.tsx"));
 
 const { Header, Content, Footer } = Layout;
 
@@ -99,16 +105,19 @@ function Shell() {
   const loc = useLocation();
   const navigate = useNavigate();
 
+  const staff = hasRole("platform_admin", "data_officer", "dept_user", "price_authority", "regulator", "operator");
   const nav: NavItem[] = [
+    // Government staff (not registered public users or enterprises: role customer) see the work menus.
     { key: "/", label: "nav.home", show: true },
     { key: "/catalog", label: "nav.catalog", show: true },
+    { key: "/open", label: "portal.navEntry", show: true },
     { key: "/mine", label: "nav.mine", show: hasRole("data_officer") },
     { key: "/review", label: "nav.review", show: hasRole("platform_admin") },
     { key: "/data", label: "nav.data", show: hasRole("data_officer") },
     {
       key: "governance",
       label: "nav.governance",
-      show: !!user,
+      show: staff,
       children: [
         { key: "/quality", label: "nav.quality", show: true },
         { key: "/objections", label: "nav.objections", show: true },
@@ -116,9 +125,9 @@ function Shell() {
         { key: "/quality/conflicts", label: "nav.conflicts", show: true },
       ],
     },
-    { key: "/sharing", label: "nav.sharing", show: !!user },
-    { key: "/lists/responsibility", label: "nav.responsibility", show: !!user },
-    { key: "/lists/negative", label: "nav.negative", show: !!user },
+    { key: "/sharing", label: "nav.sharing", show: hasRole("dept_user", "data_officer", "platform_admin", "regulator") },
+    { key: "/lists/responsibility", label: "nav.responsibility", show: staff },
+    { key: "/lists/negative", label: "nav.negative", show: staff },
     { key: "/ledger", label: "nav.ledger", show: true },
   ];
   const visible = nav.filter((n) => n.show);
@@ -197,9 +206,16 @@ function Shell() {
             </Dropdown>
           ) : (
             loc.pathname !== "/login" && (
-              <Button type="primary" icon={<LoginOutlined />} onClick={() => navigate(`/login?next=${encodeURIComponent(loc.pathname + loc.search)}`)}>
-                {t("nav.login")}
-              </Button>
+              <>
+                {loc.pathname !== "/open/register" && (
+                  <Button type="text" icon={<UserAddOutlined />} style={{ color: "#fff" }} onClick={() => navigate("/open/register")} data-testid="register-link">
+                    {t("portal.nav.register")}
+                  </Button>
+                )}
+                <Button type="primary" icon={<LoginOutlined />} onClick={() => navigate(`/login?next=${encodeURIComponent(loc.pathname + loc.search)}`)}>
+                  {t("nav.login")}
+                </Button>
+              </>
             )
           )}
         </Space>
@@ -238,6 +254,12 @@ function Shell() {
               <Route path="/sharing/applications/:id" element={<Guard><ShareApplicationPage /></Guard>} />
               <Route path="/sharing/grants/:id" element={<Guard><ShareGrantPage /></Guard>} />
               <Route path="/sharing/:tab" element={<Guard><SharingPage /></Guard>} />
+              <Route path="/open" element={<PortalHomePage />} />
+              <Route path="/open/datasets" element={<PortalSearchPage />} />
+              <Route path="/open/datasets/:id" element={<PortalDatasetPage />} />
+              <Route path="/open/register" element={<PortalRegisterPage />} />
+              <Route path="/open/keys" element={<Guard><PortalKeysPage /></Guard>} />
+              <Route path="/open/api" element={<PortalApiDocsPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>

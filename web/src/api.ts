@@ -53,6 +53,16 @@ import type {
   SharingSettings,
   UsageView as ShareUsageView,
 } from "../../src/modules/sharing/schema.ts";
+import type {
+  ApplicationView as OpenApplicationView,
+  ApplyBody as OpenApplyBodySchema,
+  DownloadFormat as OpenDownloadFormat,
+  OpenDatasetSummary,
+  OpenTypeListed,
+  PortalSearchQuery as OpenSearchQuerySchema,
+} from "../../src/modules/opening/schema.ts";
+import type { OpeningService } from "../../src/modules/opening/service.ts";
+import type { RegisterBody as RegisterBodySchema, TokenUsageView, TokenView } from "../../src/modules/identity/schema.ts";
 import type { z } from "zod";
 
 export type { EntryContent, EntryStatus, EntrySummaryView, EntryView, FacetBucket, FacetField, FieldChange, VersionView };
@@ -66,6 +76,15 @@ export type ShareQueryInput = z.input<typeof ShareQueryBodySchema>;
 export type ShareRowFilter = z.infer<typeof ShareRowFilterSchema>;
 export type ShareResponsibilityRow = z.infer<typeof ShareResponsibilityRowSchema>;
 export type ShareApplicationStatus = ShareApplicationView["status"];
+export type { OpenApplicationView, OpenDatasetSummary, OpenDownloadFormat, OpenTypeListed, TokenUsageView, TokenView };
+export type OpenSearchQuery = Partial<z.infer<typeof OpenSearchQuerySchema>>;
+export type OpenApplyInput = z.input<typeof OpenApplyBodySchema>;
+export type RegisterInput = z.input<typeof RegisterBodySchema>;
+/** The open portal's answers, as the opening service shapes them. */
+export type OpenHome = Awaited<ReturnType<OpeningService["home"]>>;
+export type OpenSearchResult = Awaited<ReturnType<OpeningService["search"]>>;
+export type OpenDatasetPage = Awaited<ReturnType<OpeningService["dataset"]>>;
+export type OpenSample = Awaited<ReturnType<OpeningService["sample"]>>;
 export type LeagueRow = LeagueResponse["items"][number];
 export type DatasetScoreRow = z.infer<typeof DatasetScoreRowSchema>;
 export type ObjectionStatus = ObjectionView["status"];
@@ -287,6 +306,23 @@ export const api = {
     login: (username: string, password: string) => request<{ user: User }>("POST", "/api/auth/login", { body: { username, password } }),
     logout: () => request<void>("POST", "/api/auth/logout", { body: {} }),
     me: () => request<{ user: User | null }>("GET", "/api/auth/me"),
+    /** Self-registration of the public: an individual, or an enterprise with its 统一社会信用代码. */
+    register: (body: RegisterInput) => request<{ user: User }>("POST", "/api/auth/register", { body }),
+  },
+  tokens: {
+    list: () => request<{ items: TokenView[] }>("GET", "/api/tokens"),
+    /** The answer carries the secret, once. */
+    create: (body: { name: string; expiresInDays?: number }) => request<{ token: TokenView }>("POST", "/api/tokens", { body }),
+    revoke: (id: string) => request<{ ok: true }>("DELETE", `/api/tokens/${enc(id)}`),
+    usage: (id: string) => request<{ usage: TokenUsageView }>("GET", `/api/tokens/${enc(id)}/usage`),
+  },
+  open: {
+    home: () => request<OpenHome>("GET", "/api/open/home"),
+    search: (q: OpenSearchQuery) => request<OpenSearchResult>("GET", "/api/open/datasets", { query: { ...q } }),
+    dataset: (id: string) => request<OpenDatasetPage>("GET", `/api/open/datasets/${enc(id)}`),
+    sample: (id: string) => request<OpenSample>("GET", `/api/open/datasets/${enc(id)}/sample`),
+    apply: (id: string, body: OpenApplyInput) => request<{ application: OpenApplicationView }>("POST", `/api/open/datasets/${enc(id)}/applications`, { body }),
+    applications: (q: { status?: OpenApplicationView["status"]; limit?: number } = {}) => request<{ items: OpenApplicationView[] }>("GET", "/api/open/applications", { query: q }),
   },
   orgs: {
     list: () => request<{ items: Org[] }>("GET", "/api/orgs"),
@@ -415,6 +451,8 @@ export const links = {
   ledgerBundle: "/api/catalog/ledger-bundle",
   list: (kind: "responsibility" | "negative", format: "xlsx" | "csv") => `/api/catalog/lists/${kind}?format=${format}`,
   objectionAttachment: (id: string) => `/api/objections/${enc(id)}/attachment`,
+  /** A download of an open dataset made from its current snapshot (masked; in the ledger). */
+  openDownload: (id: string, format: OpenDownloadFormat) => `/api/open/datasets/${enc(id)}/download?format=${format}`,
   exportEntries: (format: "xlsx" | "csv", q: Query = {}) => `/api/catalog/export${toQueryString({ ...q, format })}`,
 };
 

@@ -343,7 +343,7 @@ export function addDataset(g: Graph, d: DcatDatasetInput, opts: DcatOptions): st
   g.type(access, `${dct}RightsStatement`);
   g.add(ds, `${dct}accessRights`, iri(access));
 
-  const landing = `${I.base}${opts.landingPath ? opts.landingPath(d.id) : `/catalog/${encodeURIComponent(d.id)}`}`;
+  const landing = `${I.base}${opts.landingPath ? opts.landingPath(d.id) : `/open/datasets/${encodeURIComponent(d.id)}`}`;
   g.type(landing, `${foaf}Document`);
   g.add(ds, `${dcat}landingPage`, iri(landing));
 
