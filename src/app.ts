@@ -197,6 +197,8 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
     maskerFor: (grade, subLevel, item) => maskerFor(grade, subLevel, item),
     watermarkKey: wmKey,
     log,
+    notify,
+    orgName: (id) => identity.getOrg(id).then((o) => o.name, () => null),
   });
   // --- end opening wiring
   const services: Services = { identity, ledger, catalog, search, transfer, ingest, jobs, notify, quality, sharing, opening };
@@ -259,6 +261,12 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
       await openingRoutes(app, { opening });
       await ckanRoutes(app, { opening, orgs: identity });
       await dcatRoutes(app, { catalog, search, orgs: identity, baseUrl: process.env.GONGSHU_PUBLIC_URL });
+      // Overdue demands and error reports are flagged by a timer in a listening server (tests call opening.feedback.requests.sweep with a clock).
+      let stopFeedbackSweeper: (() => void) | undefined;
+      app.addHook("onListen", async () => {
+        stopFeedbackSweeper = opening.feedback.requests.startSweeper({ onError: (err) => log.error({ err }, "open demand/report sweep failed") });
+      });
+      app.addHook("onClose", async () => stopFeedbackSweeper?.());
       // --- end opening wiring
       catalogRoutes(app, {
         catalog, search, transfer,

@@ -76,3 +76,12 @@ export async function registeredKey(t: TestPlatform, username: string, body: Rec
 export async function ledgerLeaf(t: TestPlatform, index: number): Promise<{ kind: string; subject: string; actor: string | null; digest: string | null; data: Record<string, any> }> {
   return JSON.parse((await t.platform.services.ledger.entry(index)).leaf);
 }
+
+/** Upload a new version of one of the fixture's datasets (e.g. a correction); the officer uploads it. */
+export async function uploadVersion(f: OpenFixture, which: keyof OpenFixture["entries"], opts: { rows?: number; seed?: number } = {}): Promise<void> {
+  const up = await call(f.t.app, {
+    method: "POST", url: `/api/datasets/upload?entry=${f.entries[which]}&wait=true`, cookie: f.officer, body: Buffer.from(csvOf(opts.rows ?? 30, opts.seed ?? 9)),
+    headers: { "content-type": "application/octet-stream", "x-filename": "data.csv" },
+  });
+  assert.equal(up.statusCode, 201, up.body);
+}

@@ -45,3 +45,54 @@ defineAction<ApplicationRef>("open.application.review", {
 });
 /** Refresh the open-catalog index by hand. */
 defineAction("open.index.refresh", { rule: (a) => hasRole(a, "platform_admin") });
+
+// ------------------------------------------------------------------ 数据需求, 错误报告, 利用成果
+
+/** What a policy needs to know of a demand or an error report. */
+export interface RequestRef {
+  /** The responsible department: assigned (demand) or the provider of the data (report); null before assignment. */
+  deptOrgId: string | null;
+  submitterUserId: string | null;
+}
+/** What a policy needs to know of a showcase submission. */
+export interface ShowcaseRef {
+  status: string;
+  submitterUserId: string;
+}
+const deptOfficer = (a: U, r?: RequestRef) => hasRole(a, "data_officer") && (!r || (!!r.deptOrgId && a.orgId === r.deptOrgId));
+
+/** The public list and pages of demands and error reports (public answers, no personal data), and the 接诉即办 figures: anyone. */
+defineAction("open.feedback.read", { anonymous: true, rule: anyUser });
+/** The private part of a demand or report (requester, contact): the requester, the responsible department, admins and regulators. */
+defineAction<RequestRef>("open.feedback.private", {
+  rule: (a, r) => !r || (!!r.submitterUserId && a.userId === r.submitterUserId) || (!!r.deptOrgId && a.orgId === r.deptOrgId) || hasRole(a, "platform_admin", "regulator"),
+});
+/** The work queue (demands and reports to answer): data officers (their department's) and admins. */
+defineAction("open.feedback.queue", { rule: (a) => hasRole(a, "platform_admin", "data_officer") });
+/** Deadlines and holidays: read by anyone (they are public commitments), set by the data administration. */
+defineAction("open.feedback.settings.read", { anonymous: true, rule: anyUser });
+defineAction("open.feedback.settings.edit", { rule: (a) => hasRole(a, "platform_admin") });
+/** Flag overdue requests and notify (a timer in the server; admins by hand). */
+defineAction("open.feedback.sweep", { rule: (a) => hasRole(a, "platform_admin") });
+
+/** File a 数据需求: signed-in users (registered public users too). */
+defineAction("open.demand.create", { rule: anyUser });
+/** Route a demand to a department: the data administration. */
+defineAction("open.demand.assign", { rule: (a) => hasRole(a, "platform_admin") });
+/** Answer a demand: the data administration, or the data officers of the department it is assigned to. */
+defineAction<RequestRef>("open.demand.answer", { rule: (a, r) => hasRole(a, "platform_admin") || deptOfficer(a, r) });
+
+/** Report an error in open data: anyone, anonymous too (rate limited per address). */
+defineAction("open.report.create", { anonymous: true, rule: anyUser });
+/** Answer an error report: the provider department's data officers, and admins. */
+defineAction<RequestRef>("open.report.answer", { rule: (a, r) => hasRole(a, "platform_admin") || deptOfficer(a, r) });
+
+/** 利用成果: approved applications are public; a pending or rejected one only for its submitter and admins. */
+defineAction<ShowcaseRef>("open.showcase.read", {
+  anonymous: (s?: ShowcaseRef) => !s || s.status === "approved",
+  rule: (a, s) => !s || s.status === "approved" || a.userId === s.submitterUserId || hasRole(a, "platform_admin", "regulator"),
+});
+/** Submit an application built on open data: registered users. */
+defineAction("open.showcase.create", { rule: anyUser });
+/** Approve (publish) or reject a submission: the data administration. */
+defineAction("open.showcase.review", { rule: (a) => hasRole(a, "platform_admin") });

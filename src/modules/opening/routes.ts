@@ -6,6 +6,7 @@ import {
   ApplicationParams, ApplicationsQuery, ApplyBody, DatasetParams, DecisionBody, DownloadQuery, PortalSearchQuery, RowsQuery, parseSort,
 } from "./schema.ts";
 import type { AccessContext, OpeningService } from "./service.ts";
+import { feedbackRoutes } from "./feedback-routes.ts";
 
 export interface OpeningRouteDeps {
   opening: OpeningService;
@@ -83,6 +84,9 @@ export async function openingRoutes(app: App, deps: OpeningRouteDeps) {
       reply.status(201);
       return { application: await opening.apply(contextOf(req, "portal"), req.params.id, req.body) };
     });
+
+    // 数据需求, 错误报告, 接诉即办 figures, 利用成果 (under the same anonymous IP limit).
+    await feedbackRoutes(sub, { opening });
   });
 
   app.get("/api/open/applications", { config: { policy: "open.application.create" }, schema: { tags, summary: "我的开放数据申请；view=review：待本部门审核的申请", querystring: ApplicationsQuery } }, async (req) =>

@@ -12,6 +12,8 @@ import type { QualityService } from "../quality/index.ts";
 import { shanghaiDay } from "../identity/index.ts";
 import { openWriter, fileDigest, markExtract, tempExtractPath, CONTENT_TYPES, type ExtractMark, type OutColumn } from "./extract.ts";
 import { ckanName, createOpenIndex } from "./open-index.ts";
+import { createOpenFeedback } from "./feedback-service.ts";
+import type { NotifyPort } from "./feedback.ts";
 import type { ApplicationRef, OpenDataRef } from "./policies.ts";
 import {
   SAMPLE_ROWS, type ApplicationView, type ApplyBody, type DecisionBody, type DownloadFormat, type FilterSpec, type OpenDatasetSummary, type OpenTypeListed, type PortalSearchQuery,
@@ -41,6 +43,12 @@ export interface OpeningDeps {
   log?: { warn(o: object, m: string): void; error(o: object, m: string): void };
   /** Anonymous requests per second per client IP on the open paths (token bucket; burst twice that). */
   anonymousRatePerSec?: number;
+  /** Notifications of the public's demands, error reports and showcase submissions to whoever must act. */
+  notify?: NotifyPort;
+  /** The clock of demands, error reports and the showcase (deadlines, figures). */
+  now?: () => Date;
+  /** One organisation's name, uncached (null: no such organisation); default: from orgNames. */
+  orgName?: (id: string) => Promise<string | null>;
 }
 
 /** Who reads, and through which key: the key is the metering and watermark recipient. */
@@ -232,8 +240,14 @@ export function createOpeningService(deps: OpeningDeps) {
     };
   }
 
+  /** 数据需求, 错误报告 (接诉即办 figures) and 利用成果. */
+  const feedback = createOpenFeedback({
+    db, ledger, notify: deps.notify, catalog, orgNames: deps.orgNames, orgName: deps.orgName, resolve, openEntry, datasetForEntry: (id) => ingest.datasetForEntry(id), now: deps.now,
+  });
+
   const service = {
     settings,
+    feedback,
     /** Set the anonymous IP rate (operations; tests). */
     configure(s: { anonymousRatePerSec?: number }) {
       if (s.anonymousRatePerSec !== undefined) settings.anonymousRatePerSec = s.anonymousRatePerSec;
@@ -381,6 +395,8 @@ export function createOpeningService(deps: OpeningDeps) {
         history,
         usage: totals,
         access,
+        /** 利用成果: approved applications built on this dataset (the first page). */
+        showcase: await feedback.showcase.forEntry(actor, e.id, { page: 1, pageSize: 6 }),
       };
     },
 

@@ -1,7 +1,7 @@
 import { sql, type Generated, type Insertable, type Kysely, type Selectable } from "kysely";
 import type { Db } from "../../core/db.ts";
 
-/** The opening module's tables. Only this file touches them. */
+/** The opening module's tables. Only this file (and feedback-store.ts, for the public's requests and the showcase) touches them. */
 export interface OpeningTables {
   open_entries: {
     entry_id: string; code: string; name: string; title: string; notes: string; provider_org_id: string; theme: string; tags: string[]; formats: string[];
@@ -13,6 +13,21 @@ export interface OpeningTables {
     expires_at: Date | null; created_at: Generated<Date>; ledger_index: number | null;
   };
   open_stats_daily: { day: string; entry_id: string; downloads: Generated<number>; api_calls: Generated<number>; rows: Generated<number> };
+  // 数据需求, 错误报告 and 利用成果: their SQL is in feedback-store.ts.
+  open_settings: { key: string; value: unknown; updated_by: string | null; updated_at: Date };
+  open_requests: {
+    id: string; kind: "demand" | "report"; title: string; description: string; intended_use: string | null; entry_id: string | null; entry_code: string | null; entry_name: string | null;
+    dataset_id: string | null; data_version: number | null; item: string | null; row_ref: string | null; target_org_id: string | null; dept_org_id: string | null;
+    submitter_user_id: string | null; submitter_org_id: string | null; submitter_name: string | null; contact: string | null; status: "submitted" | "assigned" | "answered";
+    outcome: string | null; plan: string | null; planned_date: string | null; answer_url: string | null; reason: string | null; note: string | null; fixed_version: number | null;
+    answered_by: string | null; answered_org_id: string | null; answered_at: Date | null; fulfilled_at: Date | null; assigned_by: string | null; assigned_at: Date | null; assign_note: string | null;
+    due_at: Date; overdue_notified_at: Date | null; created_at: Date; updated_at: Date; ledger_index: number | string | null;
+  };
+  open_showcase: {
+    id: string; name: string; description: string; url: string; organisation: string | null; datasets: unknown; entry_ids: string[]; submitter_user_id: string; submitter_org_id: string;
+    submitter_name: string | null; status: "submitted" | "approved" | "rejected"; reason: string | null; reviewed_by: string | null; reviewed_at: Date | null; created_at: Date; updated_at: Date;
+    ledger_index: number | string | null;
+  };
 }
 export type OpeningDb = Kysely<OpeningTables>;
 export const openingDb = (db: Db) => db as unknown as OpeningDb;
