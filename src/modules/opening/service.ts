@@ -124,7 +124,9 @@ export function createOpeningService(deps: OpeningDeps) {
   async function resolve(idOrName: string): Promise<OpenEntry> {
     let entryId = idOrName;
     if (idOrName.startsWith("ds_")) {
-      entryId = await ingest.getDataset(idOrName).then((d) => d.entryId, () => "");
+      // CKAN's datastore resource ids are dataset ids: from the (2 s) dataset cache, no query per API call.
+      const cached = [...(await datasetsByEntry()).values()].find((d) => d.id === idOrName);
+      entryId = cached?.entryId ?? (await ingest.getDataset(idOrName).then((d) => d.entryId, () => ""));
     } else if (!idOrName.startsWith("ent_")) {
       await index.refresh();
       entryId = (await store.entry(idOrName))?.entry_id ?? "";
