@@ -35,16 +35,11 @@ import { EntryContent, GRADES, SHARE_TYPES, SearchQuery } from "../src/modules/c
 import { bulkInsertEntriesForBench, catalogDb, searchColumns, type CatalogTables } from "../src/modules/catalog/store.ts";
 import { escapeLike, facetToken, queryTerms, queryTokens, SEARCH_KEY_SQL } from "../src/modules/catalog/tokens.ts";
 import { newId } from "../src/core/ids.ts";
+import { arg } from "./_args.ts";
 
 // ------------------------------------------------------------------------------------------------
 // Options
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return eq ? eq.slice(name.length + 3) : def;
-}
 const ENTRIES = Number(arg("entries", process.env.BENCH_ENTRIES ?? "100000"));
 const PER_CLASS = Number(arg("per-class", "300"));
 const WARMUP = Number(arg("warmup", "60"));

@@ -27,13 +27,8 @@ import path from "node:path";
 import { createPlatform, type Platform } from "../src/app.ts";
 import type { Actor } from "../src/modules/policy/index.ts";
 import { PERSON_ITEMS, writePersonCsv } from "../src/modules/ingest/fixtures.ts";
+import { arg } from "./_args.ts";
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return eq ? eq.slice(name.length + 3) : def;
-}
 const ROWS = Number(arg("rows", "10000000"));
 const DIRTY = Number(arg("dirty", "0.001"));
 const GBK = !process.argv.includes("--no-gbk");

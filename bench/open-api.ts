@@ -28,13 +28,8 @@ import { createPlatform } from "../src/app.ts";
 import type { Actor } from "../src/modules/policy/index.ts";
 import { PERSON_ITEMS, writePersonCsv } from "../src/modules/ingest/fixtures.ts";
 import { selectPage } from "../src/modules/ingest/select.ts";
+import { arg } from "./_args.ts";
 
-function arg(name: string, def: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && i + 1 < process.argv.length) return process.argv[i + 1];
-  const eq = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return eq ? eq.slice(name.length + 3) : def;
-}
 const ROWS = Number(arg("rows", "200000"));
 const DURATION = Number(arg("duration", "10"));
 const CONNECTIONS = Number(arg("connections", "8"));
