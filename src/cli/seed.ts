@@ -124,8 +124,42 @@ async function seedDatasets(
       for (const other of s.others) await quality.sources.addCopy(o.admin, src.id, { datasetId: await ds(other), column: s.item, keyColumn: s.key });
       await quality.sources.crosscheck(o.admin, src.id);
     }
+    await seedSharing(p, { admin: o.admin, actors: o.actors, entryIds });
     return out;
   } finally {
     fs.rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * 共享 in the demo city: a 民政局 demand matched to 人社局's 参保人员信息 and an approved application for
+ * it (a grant 民政局 can query), an application granted at once for an unconditionally shared
+ * dataset, and one waiting in 人社局's review queue.
+ */
+async function seedSharing(p: Platform, o: { admin: Actor; actors: Map<string, Actor>; entryIds: Map<DemoDatasetKey, string> }): Promise<void> {
+  const { sharing } = p.services;
+  const mz = o.actors.get("mzj");
+  const rs = o.actors.get("rsj");
+  const gongan = o.actors.get("gaj");
+  const si = o.entryIds.get("social_insurance");
+  const bus = o.entryIds.get("bus_ridership");
+  if (!mz || !rs || !gongan || !si || !bus) return;
+  const itemsOf = (key: DemoDatasetKey) => DEMO_DATASETS.find((d) => d.key === key)!.content.items.map((i) => i.name);
+  const day = (n: number) => new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
+  const demand = await sharing.createDemand(mz, { title: "低保对象参保情况", description: "核查最低生活保障申请人及家庭成员的社会保险参保与缴费情况。", duty: "《社会救助暂行办法》第十一条：对申请人家庭收入、财产状况进行调查核实" });
+  await sharing.matchDemand(o.admin, demand.id, { entryId: si, note: "由市人社局提供" });
+  const siItems = itemsOf("social_insurance").slice(0, 5);
+  const app = await sharing.apply(mz, {
+    entryId: si, items: siItems, purpose: "最低生活保障资格审核：核查申请人参保与缴费情况", legalBasis: "《社会救助暂行办法》第十一条",
+    matter: "社会救助一件事", periodFrom: day(0), periodTo: day(365), expectedVolume: 50_000, rowFilter: [], ratePerMinute: 60, demandId: demand.id,
+  });
+  await sharing.decide(rs, app.id, { decision: "approve", conditions: "仅用于低保资格审核，不得向第三方提供" });
+  await sharing.apply(gongan, {
+    entryId: bus, items: itemsOf("bus_ridership").slice(0, 4), purpose: "重大活动期间公共交通客流研判", legalBasis: "《人民警察法》第六条",
+    periodFrom: day(0), periodTo: day(90), expectedVolume: 10_000, rowFilter: [], ratePerMinute: 60,
+  });
+  await sharing.apply(gongan, {
+    entryId: si, items: siItems.slice(0, 3), purpose: "核查涉案人员参保情况", legalBasis: "《刑事诉讼法》第五十四条",
+    periodFrom: day(0), periodTo: day(30), expectedVolume: 1_000, rowFilter: [], ratePerMinute: 30,
+  });
 }
