@@ -38,6 +38,11 @@ const PortalDatasetPage = lazy(() => import("./pages/portal/PortalDatasetPage.ts
 const PortalRegisterPage = lazy(() => import("./pages/portal/RegisterPage.tsx"));
 const PortalKeysPage = lazy(() => import("./pages/portal/KeysPage.tsx"));
 const PortalApiDocsPage = lazy(() => import("./pages/portal/ApiDocsPage.tsx"));
+const PortalRequestsPage = lazy(() => import("./pages/portal/RequestsPage.tsx"));
+const PortalRequestDetailPage = lazy(() => import("./pages/portal/RequestDetailPage.tsx"));
+const PortalResponsivenessPage = lazy(() => import("./pages/portal/ResponsivenessPage.tsx"));
+const PortalShowcasePage = lazy(() => import("./pages/portal/ShowcasePage.tsx"));
+const PortalShowcaseDetailPage = lazy(() => import("./pages/portal/ShowcaseDetailPage.tsx"));
 
 const { Header, Content, Footer } = Layout;
 
@@ -260,6 +265,13 @@ function Shell() {
               <Route path="/open/register" element={<PortalRegisterPage />} />
               <Route path="/open/keys" element={<Guard><PortalKeysPage /></Guard>} />
               <Route path="/open/api" element={<PortalApiDocsPage />} />
+              <Route path="/open/demands" element={<PortalRequestsPage kind="demand" key="demands" />} />
+              <Route path="/open/demands/:id" element={<PortalRequestDetailPage kind="demand" key="demand" />} />
+              <Route path="/open/reports" element={<PortalRequestsPage kind="report" key="reports" />} />
+              <Route path="/open/reports/:id" element={<PortalRequestDetailPage kind="report" key="report" />} />
+              <Route path="/open/responsiveness" element={<PortalResponsivenessPage />} />
+              <Route path="/open/showcase" element={<PortalShowcasePage />} />
+              <Route path="/open/showcase/:id" element={<PortalShowcaseDetailPage />} />
               <Route path="*" element={<NotFound />} />
             </Routes>
           </Suspense>

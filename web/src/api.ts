@@ -62,6 +62,24 @@ import type {
   PortalSearchQuery as OpenSearchQuerySchema,
 } from "../../src/modules/opening/schema.ts";
 import type { OpeningService } from "../../src/modules/opening/service.ts";
+import type {
+  AssignBody as OpenAssignBodySchema,
+  DemandAnswerBody as OpenDemandAnswerBodySchema,
+  DemandBody as OpenDemandBodySchema,
+  DemandsQuery as OpenDemandsQuerySchema,
+  DepartmentFigures as OpenDepartmentFigures,
+  Figures as OpenFigures,
+  Paged,
+  ReportAnswerBody as OpenReportAnswerBodySchema,
+  ReportBody as OpenReportBodySchema,
+  ReportsQuery as OpenReportsQuerySchema,
+  RequestView as OpenRequestView,
+  ShowcaseBody as OpenShowcaseBodySchema,
+  ShowcaseQuery as OpenShowcaseQuerySchema,
+  ShowcaseReviewBody as OpenShowcaseReviewBodySchema,
+  ShowcaseView as OpenShowcaseView,
+} from "../../src/modules/opening/feedback-schema.ts";
+import type { OpenRequests } from "../../src/modules/opening/feedback.ts";
 import type { RegisterBody as RegisterBodySchema, TokenUsageView, TokenView } from "../../src/modules/identity/schema.ts";
 import type { z } from "zod";
 
@@ -77,6 +95,19 @@ export type ShareRowFilter = z.infer<typeof ShareRowFilterSchema>;
 export type ShareResponsibilityRow = z.infer<typeof ShareResponsibilityRowSchema>;
 export type ShareApplicationStatus = ShareApplicationView["status"];
 export type { OpenApplicationView, OpenDatasetSummary, OpenDownloadFormat, OpenTypeListed, TokenUsageView, TokenView };
+/** 开放 feedback: 数据需求, 错误报告, 接诉即办 figures, 利用成果. */
+export type { OpenDepartmentFigures, OpenFigures, OpenRequestView, OpenShowcaseView, Paged };
+export type OpenDemandInput = z.input<typeof OpenDemandBodySchema>;
+export type OpenAssignInput = z.input<typeof OpenAssignBodySchema>;
+export type OpenDemandAnswerInput = z.input<typeof OpenDemandAnswerBodySchema>;
+export type OpenReportInput = z.input<typeof OpenReportBodySchema>;
+export type OpenReportAnswerInput = z.input<typeof OpenReportAnswerBodySchema>;
+export type OpenShowcaseInput = z.input<typeof OpenShowcaseBodySchema>;
+export type OpenShowcaseReviewInput = z.input<typeof OpenShowcaseReviewBodySchema>;
+export type OpenDemandsQuery = Partial<z.infer<typeof OpenDemandsQuerySchema>>;
+export type OpenReportsQuery = Partial<z.infer<typeof OpenReportsQuerySchema>>;
+export type OpenShowcaseQuery = Partial<z.infer<typeof OpenShowcaseQuerySchema>>;
+export type OpenFeedbackStats = Awaited<ReturnType<OpenRequests["stats"]>>;
 export type OpenSearchQuery = Partial<z.infer<typeof OpenSearchQuerySchema>>;
 export type OpenApplyInput = z.input<typeof OpenApplyBodySchema>;
 export type RegisterInput = z.input<typeof RegisterBodySchema>;
@@ -323,6 +354,25 @@ export const api = {
     sample: (id: string) => request<OpenSample>("GET", `/api/open/datasets/${enc(id)}/sample`),
     apply: (id: string, body: OpenApplyInput) => request<{ application: OpenApplicationView }>("POST", `/api/open/datasets/${enc(id)}/applications`, { body }),
     applications: (q: { status?: OpenApplicationView["status"]; limit?: number } = {}) => request<{ items: OpenApplicationView[] }>("GET", "/api/open/applications", { query: q }),
+    /** 数据需求: filed by signed-in users, routed by the data administration, answered in public by the department. */
+    demands: (q: OpenDemandsQuery = {}) => request<Paged<OpenRequestView>>("GET", "/api/open/demands", { query: { ...q } }),
+    demand: (id: string) => request<{ demand: OpenRequestView }>("GET", `/api/open/demands/${enc(id)}`),
+    createDemand: (body: OpenDemandInput) => request<{ demand: OpenRequestView }>("POST", "/api/open/demands", { body }),
+    assignDemand: (id: string, body: OpenAssignInput) => request<{ demand: OpenRequestView }>("POST", `/api/open/demands/${enc(id)}/assign`, { body }),
+    answerDemand: (id: string, body: OpenDemandAnswerInput) => request<{ demand: OpenRequestView }>("POST", `/api/open/demands/${enc(id)}/answer`, { body }),
+    /** 错误报告 on open datasets (anonymous allowed), answered by the provider. */
+    reports: (q: OpenReportsQuery = {}) => request<Paged<OpenRequestView>>("GET", "/api/open/reports", { query: { ...q } }),
+    report: (id: string) => request<{ report: OpenRequestView }>("GET", `/api/open/reports/${enc(id)}`),
+    createReport: (body: OpenReportInput) => request<{ report: OpenRequestView }>("POST", "/api/open/reports", { body }),
+    answerReport: (id: string, body: OpenReportAnswerInput) => request<{ report: OpenRequestView }>("POST", `/api/open/reports/${enc(id)}/answer`, { body }),
+    /** 接诉即办 figures over the last 30, 90 or 365 days. */
+    feedbackStats: (q: { days: 30 | 90 | 365; org?: string }) => request<OpenFeedbackStats>("GET", "/api/open/feedback/stats", { query: { days: String(q.days), org: q.org } }),
+    /** 利用成果: applications built on open data. */
+    showcase: (q: OpenShowcaseQuery = {}) => request<Paged<OpenShowcaseView>>("GET", "/api/open/showcase", { query: { ...q } }),
+    showcaseItem: (id: string) => request<{ application: OpenShowcaseView }>("GET", `/api/open/showcase/${enc(id)}`),
+    submitShowcase: (body: OpenShowcaseInput) => request<{ application: OpenShowcaseView }>("POST", "/api/open/showcase", { body }),
+    reviewShowcase: (id: string, body: OpenShowcaseReviewInput) => request<{ application: OpenShowcaseView }>("POST", `/api/open/showcase/${enc(id)}/review`, { body }),
+    datasetShowcase: (id: string, q: { page?: number; pageSize?: number } = {}) => request<Paged<OpenShowcaseView>>("GET", `/api/open/datasets/${enc(id)}/showcase`, { query: q }),
   },
   orgs: {
     list: () => request<{ items: Org[] }>("GET", "/api/orgs"),

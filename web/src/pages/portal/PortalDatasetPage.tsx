@@ -9,6 +9,7 @@ import { formatTime, useI18n, type MessageKey } from "../../i18n.ts";
 import { ErrorAlert, GradeTag, OpenTag } from "../../components/tags.tsx";
 import { scoreColor, scoreText } from "../../components/quality.tsx";
 import { AccessCard } from "./AccessCard.tsx";
+import { DatasetShowcaseCard, ReportErrorButton } from "./DatasetFeedback.tsx";
 import { CodeBlock, FORMAT_LABELS, MaskedTag, PortalNav, formatLabel, origin } from "./parts.tsx";
 
 type Page = OpenDatasetPage;
@@ -16,7 +17,8 @@ type Page = OpenDatasetPage;
 /**
  * /open/datasets/:id — one open dataset: metadata, data items, a masked preview of its first rows,
  * its quality score and update history; downloads for 无条件开放 (and for an approved application);
- * for 有条件开放 the sample and the application form; how to call it through the API.
+ * for 有条件开放 the sample and the application form; how to call it through the API; 报告数据错误 and
+ * the 利用成果 that use it.
  */
 export default function PortalDatasetPage() {
   const { id = "" } = useParams();
@@ -63,6 +65,9 @@ export default function PortalDatasetPage() {
               · {d.provider.name} · {t("portal.updatedAt")} {formatTime(d.updatedAt, lang)}
             </Typography.Text>
             {d.summary && <Typography.Paragraph style={{ margin: "10px 0 0", maxWidth: 860, color: "#444" }}>{d.summary}</Typography.Paragraph>}
+            <div style={{ marginTop: 12 }}>
+              <ReportErrorButton page={page} />
+            </div>
           </div>
           <Space size={24} wrap style={{ alignSelf: "flex-start" }}>
             <Statistic title={t("portal.stat.rows")} value={d.rows.toLocaleString(lang)} />
@@ -92,6 +97,7 @@ export default function PortalDatasetPage() {
         <Col xs={24} lg={7}>
           <AccessCard page={page} applications={applications} onApplied={() => { mine.reload(); res.reload(); }} />
           <QualityCard quality={page.quality} />
+          <DatasetShowcaseCard page={page} />
         </Col>
       </Row>
     </div>

@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Space, Tag, Tooltip, Typography } from "antd";
-import { ApiOutlined, AppstoreOutlined, HomeOutlined, KeyOutlined, UserAddOutlined } from "@ant-design/icons";
+import { ApiOutlined, AppstoreOutlined, BugOutlined, DashboardOutlined, HomeOutlined, KeyOutlined, MessageOutlined, RocketOutlined, UserAddOutlined } from "@ant-design/icons";
 import { Link, useLocation } from "react-router-dom";
 import type { MAX_API_ROWS as SERVER_MAX_API_ROWS, SAMPLE_ROWS as SERVER_SAMPLE_ROWS, DOWNLOAD_FORMATS as SERVER_DOWNLOAD_FORMATS } from "../../../../src/modules/opening/schema.ts";
 import { useAuth } from "../../auth.tsx";
@@ -21,6 +21,10 @@ export const FORMAT_LABELS: Record<(typeof DOWNLOAD_FORMATS)[number], string> = 
 const NAV: { to: string; label: MessageKey; icon: ReactNode; show: "all" | "user" | "guest" }[] = [
   { to: "/open", label: "portal.nav.home", icon: <HomeOutlined />, show: "all" },
   { to: "/open/datasets", label: "portal.nav.datasets", icon: <AppstoreOutlined />, show: "all" },
+  { to: "/open/demands", label: "portal.nav.demands", icon: <MessageOutlined />, show: "all" },
+  { to: "/open/reports", label: "portal.nav.reports", icon: <BugOutlined />, show: "all" },
+  { to: "/open/responsiveness", label: "portal.nav.responsiveness", icon: <DashboardOutlined />, show: "all" },
+  { to: "/open/showcase", label: "portal.nav.showcase", icon: <RocketOutlined />, show: "all" },
   { to: "/open/api", label: "portal.nav.api", icon: <ApiOutlined />, show: "all" },
   { to: "/open/keys", label: "portal.nav.keys", icon: <KeyOutlined />, show: "user" },
   { to: "/open/register", label: "portal.nav.register", icon: <UserAddOutlined />, show: "guest" },
