@@ -104,6 +104,12 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
   const search = createCatalogSearch({ db: database.db, orgNames });
   const transfer = createCatalogTransfer({ catalog, search, uploadLimit: config.uploadLimit });
   // --- ingest wiring
+  /** A catalog entry as the data modules (ingest, sharing) need it: its current content, read as anyone. */
+  const entryInfo = async (entryId: string) => {
+    const { entry } = await catalog.get(ANONYMOUS, entryId);
+    const c = entry.content;
+    return { id: entry.id, code: entry.code, name: c.name, status: entry.status, providerOrgId: entry.provider.id, items: c.items, grade: c.grade, generalLevel: c.generalLevel, updateCycle: c.updateCycle, shareType: c.shareType };
+  };
   const lake = await openLake({
     dir: config.lakeDir || (config.dataDir.startsWith("memory://") ? "memory://" : path.join(config.dataDir, "lake")),
     memoryLimit: config.duckdbMemory,
@@ -116,13 +122,7 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
     db: database.db, lake, jobs, log, uploadLimit: ingestUploadLimit,
     ledger: { append: (tx, e) => ledger.append(tx, e), hash: ledger.hash },
     maskerFor: (grade, subLevel, item) => maskerFor(grade, subLevel, item),
-    entries: {
-      async get(entryId) {
-        const { entry } = await catalog.get(ANONYMOUS, entryId);
-        const c = entry.content;
-        return { id: entry.id, code: entry.code, name: c.name, status: entry.status, providerOrgId: entry.provider.id, items: c.items, grade: c.grade, generalLevel: c.generalLevel, updateCycle: c.updateCycle, shareType: c.shareType };
-      },
-    },
+    entries: { get: entryInfo },
   });
   {
     const r = await ingest.recover();
@@ -159,17 +159,7 @@ export async function createPlatform(overrides: Partial<Config> = {}, opts: { lo
     ledger: { append: (tx, e) => ledger.append(tx, e), record: (e) => ledger.record(e), digest: (v) => digest(v, ledger.hash) },
     notify,
     ingest,
-    entries: {
-      async get(entryId) {
-        try {
-          const { entry } = await catalog.get(ANONYMOUS, entryId);
-          const c = entry.content;
-          return { id: entry.id, code: entry.code, name: c.name, status: entry.status, shareType: c.shareType, providerOrgId: entry.provider.id, grade: c.grade, generalLevel: c.generalLevel ?? null, items: c.items.map((i) => ({ name: i.name, type: i.type, sensitive: i.sensitive, ...(i.length ? { length: i.length } : {}) })) };
-        } catch {
-          return null;
-        }
-      },
-    },
+    entries: { get: (entryId) => entryInfo(entryId).then((e) => ({ ...e, generalLevel: e.generalLevel ?? null }), () => null) },
     orgNames,
     maskerFor: (grade, subLevel, item) => maskerFor(grade as Parameters<typeof maskerFor>[0], subLevel, item as Parameters<typeof maskerFor>[2]),
     extract: async (format, columns, rows) => {

@@ -7,6 +7,7 @@ import { generateDemoCity, type DemoCity } from "../demo/generator.ts";
 import { EntryContent } from "../modules/catalog/index.ts";
 import type { Actor, Role } from "../modules/policy/index.ts";
 import { progressBar } from "./progress.ts";
+import { shanghaiDay } from "../core/workdays.ts";
 
 /** The password of every demo user. Demo mode only: outside it there is no default password. */
 export const DEMO_PASSWORD = "Gongshu@2026";
@@ -145,7 +146,7 @@ async function seedSharing(p: Platform, o: { admin: Actor; actors: Map<string, A
   const bus = o.entryIds.get("bus_ridership");
   if (!mz || !rs || !gongan || !si || !bus) return;
   const itemsOf = (key: DemoDatasetKey) => DEMO_DATASETS.find((d) => d.key === key)!.content.items.map((i) => i.name);
-  const day = (n: number) => new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
+  const day = (n: number) => shanghaiDay(Date.now() + n * 86_400_000);
   const demand = await sharing.createDemand(mz, { title: "低保对象参保情况", description: "核查最低生活保障申请人及家庭成员的社会保险参保与缴费情况。", duty: "《社会救助暂行办法》第十一条：对申请人家庭收入、财产状况进行调查核实" });
   await sharing.matchDemand(o.admin, demand.id, { entryId: si, note: "由市人社局提供" });
   const siItems = itemsOf("social_insurance").slice(0, 5);

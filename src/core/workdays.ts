@@ -11,6 +11,14 @@ export interface WorkCalendar {
 const H8 = 8 * 3_600_000;
 const DAY = 86_400_000;
 
+/** The Asia/Shanghai calendar day (YYYY-MM-DD) of an instant. */
+export const shanghaiDay = (at: Date | number = Date.now()): string => new Date((typeof at === "number" ? at : at.getTime()) + H8).toISOString().slice(0, 10);
+/** The first and the last millisecond of a Shanghai calendar day, as instants. */
+export const shanghaiDayStart = (ymd: string): Date => new Date(Date.parse(`${ymd}T00:00:00Z`) - H8);
+export const shanghaiDayEnd = (ymd: string): Date => new Date(Date.parse(`${ymd}T00:00:00Z`) + DAY - 1 - H8);
+/** Seconds until the next Shanghai midnight (at least 1): when a daily quota resets. */
+export const secondsToShanghaiMidnight = (at = Date.now()): number => Math.max(1, Math.ceil((DAY - ((at + H8) % DAY)) / 1000));
+
 export function isWorkingDay(ymd: string, cal: WorkCalendar = {}): boolean {
   if (cal.extraWorkdays?.includes(ymd)) return true;
   if (cal.holidays?.includes(ymd)) return false;

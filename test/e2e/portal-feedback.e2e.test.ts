@@ -17,7 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startFreshServer, type FreshServer } from "./server.ts";
+import { startFreshServer, type FreshServer, apiSession, type ApiClient } from "./server.ts";
 import { launchBrowser, login, logout, openPage, settle, shot as shotOf } from "./browser.ts";
 import { PERSON_ITEMS, writePersonCsv } from "../../src/modules/ingest/fixtures.ts";
 import { sampleContent } from "../helpers.ts";
@@ -40,25 +40,10 @@ let demandId = "";
 let reportId = "";
 let appId = "";
 
-type Api = <T>(method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<T>;
+type Api = ApiClient;
 
-/** A tiny HTTP client with a session cookie, for the setup. */
-async function session(username: string): Promise<Api> {
-  const res = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: PASSWORD }) });
-  assert.equal(res.status, 200, `login ${username}: ${await res.clone().text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  return async <T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
-    const raw = Buffer.isBuffer(body);
-    const r = await fetch(base + url, {
-      method,
-      headers: { cookie, ...(body !== undefined && !raw ? { "content-type": "application/json" } : {}), ...headers },
-      body: body === undefined ? undefined : raw ? new Uint8Array(body as Buffer) : JSON.stringify(body),
-    });
-    const text = await r.text();
-    if (!r.ok) throw new Error(`${method} ${url} → ${r.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-}
+/** A client with a session cookie, for the setup. */
+const session = (username: string): Promise<Api> => apiSession(base, username, PASSWORD);
 
 before(async () => {
   server = await startFreshServer();

@@ -90,3 +90,24 @@ export async function startFreshServer(): Promise<FreshServer> {
     },
   };
 }
+
+/** An HTTP client for a test's setup: JSON in and out (a Buffer body is sent raw), throwing on a non-2xx answer. */
+export type ApiClient = <T>(method: string, url: string, body?: unknown, headers?: Record<string, string>) => Promise<T>;
+
+/** Log `username` in at `base` and return a client that sends its session cookie. */
+export async function apiSession(base: string, username: string, password: string): Promise<ApiClient> {
+  const res = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password }) });
+  if (res.status !== 200) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return async <T>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> => {
+    const raw = Buffer.isBuffer(body);
+    const r = await fetch(base + url, {
+      method,
+      headers: { cookie, ...(body !== undefined && !raw ? { "content-type": "application/json" } : {}), ...headers },
+      body: body === undefined ? undefined : raw ? new Uint8Array(body as Buffer) : JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${url} → ${r.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}

@@ -2,5 +2,4 @@ import "./policies.ts";
 export { createIdentityService, SESSION_COOKIE, PUBLIC_ORG, type IdentityService, type IdentityOptions } from "./service.ts";
 export { identityRoutes } from "./routes.ts";
 export { identityMigrations } from "./migrations/index.ts";
-export { RateLimitedError, TokenBuckets, shanghaiDay } from "./limits.ts";
 export * from "./schema.ts";

@@ -4,7 +4,10 @@ import { ConflictError, InvalidError, NotFoundError, UnauthenticatedError, Forbi
 import { newId, randomSecret, sha256Hex } from "../../core/ids.ts";
 import { ANONYMOUS, hasRole, type Actor, type Role } from "../policy/index.ts";
 import { isValidUscc } from "../protection/index.ts";
-import { DailyMeter, RateLimitedError, TokenBuckets, secondsToShanghaiMidnight, shanghaiDay } from "./limits.ts";
+import { secondsToShanghaiMidnight, shanghaiDay } from "../../core/workdays.ts";
+import { RateLimitedError } from "../../core/errors.ts";
+import { TokenBuckets } from "../../core/limits.ts";
+import { DailyMeter } from "./limits.ts";
 import { hashPassword, verifyPassword } from "./password.ts";
 import type { CreateOrgBody, CreateUserBody, OrgView, RegisterBody, TokenLimitsBody, TokenUsageView, TokenView, UserView } from "./schema.ts";
 import { identityDb, orgStore, sessionStore, tokenStore, userStore, type OrgRow, type TokenRow, type UserRow } from "./store.ts";

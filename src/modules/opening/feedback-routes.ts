@@ -1,6 +1,7 @@
 import type { FastifyRequest } from "fastify";
 import type { App } from "../../core/http.ts";
-import { RateLimitedError, TokenBuckets } from "../identity/index.ts";
+import { RateLimitedError } from "../../core/errors.ts";
+import { TokenBuckets } from "../../core/limits.ts";
 import {
   AssignBody, DatasetShowcaseQuery, DemandAnswerBody, DemandBody, DemandsQuery, FeedbackIdParams, FeedbackSettings, ReportAnswerBody, ReportBody, ReportsQuery, ShowcaseBody,
   ShowcaseQuery, ShowcaseReviewBody, StatsQuery,

@@ -1,7 +1,7 @@
 import type { Db, Tx } from "../../core/db.ts";
 import { ConflictError, InvalidError, NotFoundError, UnauthenticatedError } from "../../core/errors.ts";
 import { newId } from "../../core/ids.ts";
-import { addWorkingDays, type WorkCalendar } from "../../core/workdays.ts";
+import { addWorkingDays, shanghaiDay, type WorkCalendar } from "../../core/workdays.ts";
 import { assertCan, can, hasRole, type Actor } from "../policy/index.ts";
 import {
   DEFAULT_FEEDBACK_SETTINGS, FeedbackSettings, type AssignBody, type DemandAnswerBody, type DemandBody, type DemandsQuery, type Paged, type ReportAnswerBody, type ReportBody,
@@ -45,8 +45,6 @@ export interface FeedbackDeps {
 }
 
 type U = Extract<Actor, { kind: "user" }>;
-const H8 = 8 * 3_600_000;
-export const shanghaiDate = (d: Date) => new Date(d.getTime() + H8).toISOString().slice(0, 10);
 const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const userOf = (a: Actor): U => {
@@ -208,7 +206,7 @@ export function createOpenRequests(deps: FeedbackDeps) {
         entry_id: entry?.id ?? null, entry_code: entry?.code ?? null, entry_name: entry?.name ?? null, target_org_id: body.orgId ?? entry?.providerOrgId ?? null,
       };
       await insert(row, { kind: "open.demand.submitted", data: { entryId: row.entry_id, targetOrgId: row.target_org_id, dueAt: iso(row.due_at) } }, (tx) =>
-        notify(tx, { role: "platform_admin", kind: "open.demand", title: `新的数据需求：${body.title}`, body: `请于 ${shanghaiDate(row.due_at)} 前分派到部门或直接答复。${cut(body.description, 200)}`, link: link(row) }),
+        notify(tx, { role: "platform_admin", kind: "open.demand", title: `新的数据需求：${body.title}`, body: `请于 ${shanghaiDay(row.due_at)} 前分派到部门或直接答复。${cut(body.description, 200)}`, link: link(row) }),
       );
       return present(row, actor, at);
     },
@@ -226,7 +224,7 @@ export function createOpenRequests(deps: FeedbackDeps) {
       const next = await step(r, ["submitted", "assigned"], { status: "assigned", dept_org_id: body.orgId, assigned_by: u.userId, assigned_at: at, assign_note: body.note ?? null, updated_at: at },
         { kind: "open.demand.assigned", actor: u.userId, data: { orgId: body.orgId, ...(r.dept_org_id ? { previousOrgId: r.dept_org_id } : {}) } },
         async (tx) => {
-          await notify(tx, { orgId: body.orgId, role: "data_officer", kind: "open.demand", title: `待答复的数据需求：${r.title}`, body: `请于 ${shanghaiDate(r.due_at)} 前公开答复。${body.note ?? ""}`, link: link(r) });
+          await notify(tx, { orgId: body.orgId, role: "data_officer", kind: "open.demand", title: `待答复的数据需求：${r.title}`, body: `请于 ${shanghaiDay(r.due_at)} 前公开答复。${body.note ?? ""}`, link: link(r) });
           if (r.submitter_user_id)
             await notify(tx, { userId: r.submitter_user_id, kind: "open.demand", title: `你的数据需求已转交${orgName}`, body: r.title, link: link(r) });
         });
@@ -242,7 +240,7 @@ export function createOpenRequests(deps: FeedbackDeps) {
       if (fulfil && !(r.outcome === "accepted" && body.outcome === "available"))
         throw new ConflictError({ field: "outcome", message: "该需求已答复；已受理的需求只能再答复为「已可获取」", messageEn: "Already answered; an accepted demand can only be answered 'available' later" });
       const at = now();
-      if (body.outcome === "accepted" && body.plannedDate! < shanghaiDate(at))
+      if (body.outcome === "accepted" && body.plannedDate! < shanghaiDay(at))
         throw new InvalidError({ field: "plannedDate", message: "计划开放日期不能早于今天", messageEn: "The planned date is in the past" });
       const set: Partial<RequestRow> = {
         status: "answered", outcome: body.outcome, plan: body.plan ?? (fulfil ? r.plan : null), planned_date: body.plannedDate ?? (fulfil ? r.planned_date : null), answer_url: body.url ?? null,
@@ -283,7 +281,7 @@ export function createOpenRequests(deps: FeedbackDeps) {
         item: body.item ?? null, row_ref: body.rowRef ?? null, dept_org_id: e.providerOrgId, contact: body.contact ?? null,
       };
       await insert(row, { kind: "open.report.submitted", data: { entryId: e.id, datasetId: row.dataset_id, version: row.data_version, item: row.item, anonymous: actor.kind !== "user", dueAt: iso(row.due_at) } }, (tx) =>
-        notify(tx, { orgId: e.providerOrgId, role: "data_officer", kind: "open.report", title: `开放数据错误报告：「${e.content.name}」`, body: `请于 ${shanghaiDate(row.due_at)} 前核实并公开答复。${cut(body.description, 200)}`, link: link(row) }),
+        notify(tx, { orgId: e.providerOrgId, role: "data_officer", kind: "open.report", title: `开放数据错误报告：「${e.content.name}」`, body: `请于 ${shanghaiDay(row.due_at)} 前核实并公开答复。${cut(body.description, 200)}`, link: link(row) }),
       );
       return present(row, actor, at);
     },
@@ -348,7 +346,7 @@ export function createOpenRequests(deps: FeedbackDeps) {
           if (!ok) return; // answered meanwhile
           await ledger.append(tx, { kind: `open.${r.kind}.overdue`, subject: r.id, actor: null, data: { id: r.id, dueAt: iso(r.due_at), deptOrgId: r.dept_org_id, status: r.status } });
           const title = `${LABEL[r.kind]}逾期未答复：${r.title}`;
-          if (r.dept_org_id) await notify(tx, { orgId: r.dept_org_id, role: "data_officer", kind: `open.${r.kind}.overdue`, title, body: `答复期限 ${shanghaiDate(r.due_at)} 已过，请尽快公开答复。`, link: link(r) });
+          if (r.dept_org_id) await notify(tx, { orgId: r.dept_org_id, role: "data_officer", kind: `open.${r.kind}.overdue`, title, body: `答复期限 ${shanghaiDay(r.due_at)} 已过，请尽快公开答复。`, link: link(r) });
           await notify(tx, { role: "platform_admin", kind: `open.${r.kind}.overdue`, title, body: r.dept_org_id ? "已逾期，提请数据管理部门督办。" : "尚未分派，已逾期。", link: link(r) });
           flagged.push(r.id);
         });

@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import type { FastifyRequest } from "fastify";
 import type { App } from "../../core/http.ts";
-import { RateLimitedError, TokenBuckets } from "../identity/index.ts";
+import { RateLimitedError } from "../../core/errors.ts";
+import { TokenBuckets } from "../../core/limits.ts";
 import {
   ApplicationParams, ApplicationsQuery, ApplyBody, DatasetParams, DecisionBody, DownloadQuery, PortalSearchQuery, RowsQuery, parseSort,
 } from "./schema.ts";

@@ -9,7 +9,7 @@ import { ANONYMOUS, assertCan, can, type Actor } from "../policy/index.ts";
 import type { CatalogSearch, CatalogService, EntryContent, SearchQuery } from "../catalog/index.ts";
 import type { IngestService, MaskerFor, RowFilter, RowValue, SnapshotColumn, Dataset } from "../ingest/index.ts";
 import type { QualityService } from "../quality/index.ts";
-import { shanghaiDay } from "../identity/index.ts";
+import { shanghaiDay } from "../../core/workdays.ts";
 import { openWriter, fileDigest, markExtract, tempExtractPath, CONTENT_TYPES, type ExtractMark, type OutColumn } from "./extract.ts";
 import { ckanName, createOpenIndex } from "./open-index.ts";
 import { createOpenFeedback } from "./feedback-service.ts";

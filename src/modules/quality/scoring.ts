@@ -59,5 +59,3 @@ export function freshness(cycle: string | null, lastLoadAt: Date, now: Date): { 
   return { dueAt: due.toISOString(), overdue: now > due };
 }
 
-/** The calendar date in Asia/Shanghai (UTC+8, no DST) as YYYY-MM-DD. */
-export const shanghaiDate = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);

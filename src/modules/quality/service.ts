@@ -7,7 +7,8 @@ import {
   DEFAULT_DEADLINES, DEFAULT_WEIGHTS, DIMENSIONS, RULE_LABELS, RuleSpec, Settings, type ColumnScore, type DimensionScores, type ItemRulesView,
   type ReportResponse, type RuleResult, type RunView, type SampleRow,
 } from "./schema.ts";
-import { dimensionScores, freshness, meanDimensions, overallScore, ratio, shanghaiDate, timeliness } from "./scoring.ts";
+import { dimensionScores, freshness, meanDimensions, overallScore, ratio, timeliness } from "./scoring.ts";
+import { shanghaiDay as shanghaiDate } from "../../core/workdays.ts";
 import { json, qualityDb, type QualityTables } from "./store.ts";
 
 type RunRow = QualityTables["quality_runs"];

@@ -2,7 +2,8 @@ import { sql } from "kysely";
 import type { Db, Tx } from "../../core/db.ts";
 import { ConflictError, ForbiddenError, InvalidError, NotFoundError, RateLimitedError, UnauthenticatedError } from "../../core/errors.ts";
 import { newId } from "../../core/ids.ts";
-import { addWorkingDays } from "../../core/workdays.ts";
+import { TokenBuckets } from "../../core/limits.ts";
+import { addWorkingDays, shanghaiDay, shanghaiDayEnd as dayEnd, shanghaiDayStart as dayStart } from "../../core/workdays.ts";
 import type { RowFilter, RowValue, SnapshotColumn } from "../ingest/index.ts";
 import { assertCan, can, type Actor } from "../policy/index.ts";
 import type { ApplicationRef } from "./policies.ts";
@@ -59,12 +60,6 @@ type GrantRow = SharingTables["sharing_grants"];
 type U = Extract<Actor, { kind: "user" }>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const H8 = 8 * 3_600_000;
-/** The Asia/Shanghai calendar day of an instant. */
-const shanghaiDay = (d: Date) => new Date(d.getTime() + H8).toISOString().slice(0, 10);
-/** Start (00:00) and end (23:59:59.999) of a Shanghai calendar day, as instants. */
-const dayStart = (ymd: string) => new Date(Date.parse(`${ymd}T00:00:00Z`) - H8);
-const dayEnd = (ymd: string) => new Date(Date.parse(`${ymd}T00:00:00Z`) + 86_400_000 - 1 - H8);
 const user = (a: Actor): U => {
   if (a.kind !== "user") throw new UnauthenticatedError();
   return a;
@@ -109,6 +104,7 @@ export function createSharingService(deps: SharingDeps) {
     if (at.getTime() < g.valid_from.getTime()) return "not_yet_valid";
     return "active";
   }
+  /** Grants as shown: with the entry, both departments' names and the application's basis and conditions. */
   async function grantViews(rows: GrantRow[]): Promise<GrantView[]> {
     const names = await deps.orgNames();
     const apps = rows.length ? await db.selectFrom("sharing_applications").select(["id", "entry_code", "entry_name", "legal_basis", "conditions"]).where("id", "in", rows.map((g) => g.application_id)).execute() : [];
@@ -116,18 +112,13 @@ export function createSharingService(deps: SharingDeps) {
     return rows.map((g) => {
       const a = byId.get(g.application_id);
       return {
-        ...grantView(g), entryCode: a?.entry_code ?? null, entryName: a?.entry_name ?? null, providerName: names.get(g.provider_org_id) ?? null, granteeName: names.get(g.grantee_org_id) ?? null,
-        legalBasis: a?.legal_basis ?? null, conditions: a?.conditions ?? null,
+        id: g.id, applicationId: g.application_id, entryId: g.entry_id, entryCode: a?.entry_code ?? null, entryName: a?.entry_name ?? null,
+        providerOrgId: g.provider_org_id, providerName: names.get(g.provider_org_id) ?? null, granteeOrgId: g.grantee_org_id, granteeName: names.get(g.grantee_org_id) ?? null,
+        items: parsed<string[]>(g.items), rowFilter: parsed<RowFilter[]>(g.row_filter), purpose: g.purpose, legalBasis: a?.legal_basis ?? null, conditions: a?.conditions ?? null,
+        validFrom: g.valid_from.toISOString(), validTo: g.valid_to.toISOString(), ratePerMinute: g.rate_per_minute,
+        status: grantState(g), revokedReason: g.revoked_reason, revokedAt: iso(g.revoked_at), createdAt: g.created_at.toISOString(),
       };
     });
-  }
-  function grantView(g: GrantRow): GrantView {
-    return {
-      entryCode: null, entryName: null, providerName: null, granteeName: null, legalBasis: null, conditions: null,
-      id: g.id, applicationId: g.application_id, entryId: g.entry_id, providerOrgId: g.provider_org_id, granteeOrgId: g.grantee_org_id, items: parsed<string[]>(g.items),
-      rowFilter: parsed<RowFilter[]>(g.row_filter), purpose: g.purpose, validFrom: g.valid_from.toISOString(), validTo: g.valid_to.toISOString(), ratePerMinute: g.rate_per_minute,
-      status: grantState(g), revokedReason: g.revoked_reason, revokedAt: iso(g.revoked_at), createdAt: g.created_at.toISOString(),
-    };
   }
   const refOf = (r: AppRow): ApplicationRef & { escalated: boolean } => ({ providerOrgId: r.provider_org_id, applicantOrgId: r.applicant_org_id, escalated: !!r.escalated_at });
 
@@ -156,20 +147,12 @@ export function createSharingService(deps: SharingDeps) {
     return { grantId: id, index };
   }
 
-  // ------------------------------------------------------------------ rate limits (per grant, in this process)
-  const buckets = new Map<string, { tokens: number; at: number }>();
+  // Rate limits per grant, in this process (requests per minute, a minute's worth of burst).
+  const buckets = new TokenBuckets(() => now().getTime());
   function take(g: GrantRow): void {
     const cap = g.rate_per_minute;
-    const t = now().getTime();
-    const b = buckets.get(g.id) ?? { tokens: cap, at: t };
-    b.tokens = Math.min(cap, b.tokens + ((t - b.at) / 60_000) * cap);
-    b.at = t;
-    if (b.tokens < 1) {
-      buckets.set(g.id, b);
-      throw new RateLimitedError({ field: "grantId", message: `超过授权的调用频率（每分钟 ${cap} 次）`, messageEn: `Over the grant's rate (${cap} requests per minute)`, retryAfter: ((1 - b.tokens) / cap) * 60 });
-    }
-    b.tokens -= 1;
-    buckets.set(g.id, b);
+    const wait = buckets.take(g.id, cap / 60, cap);
+    if (wait) throw new RateLimitedError({ field: "grantId", message: `超过授权的调用频率（每分钟 ${cap} 次）`, messageEn: `Over the grant's rate (${cap} requests per minute)`, retryAfter: wait });
   }
 
   const service = {
