@@ -1,13 +1,13 @@
 import { useState, type ReactNode } from "react";
 import { Alert, App, Button, Card, Checkbox, Col, Form, Input, InputNumber, Modal, Row, Select, Space, Typography } from "antd";
-import { CheckCircleOutlined, ClockCircleOutlined, DownloadOutlined, FormOutlined, LockOutlined, LoginOutlined, UserAddOutlined } from "@ant-design/icons";
-import { Link, useLocation } from "react-router-dom";
+import { CheckCircleOutlined, ClockCircleOutlined, DownloadOutlined, FormOutlined, LockOutlined } from "@ant-design/icons";
 import { api, ApiError, fieldPathOf, links, type OpenApplicationView, type OpenDatasetPage } from "../../api.ts";
 import { useAuth } from "../../auth.tsx";
 import { useAsync } from "../../hooks.ts";
 import { formatTime, useI18n } from "../../i18n.ts";
 import { ErrorAlert } from "../../components/tags.tsx";
 import { DOWNLOAD_FORMATS, FORMAT_LABELS } from "./parts.tsx";
+import { SignInPrompt } from "./feedback-parts.tsx";
 
 type Page = OpenDatasetPage;
 
@@ -15,14 +15,12 @@ type Page = OpenDatasetPage;
 export function AccessCard({ page, applications, onApplied }: { page: Page; applications: OpenApplicationView[]; onApplied(): void }) {
   const { t, lang } = useI18n();
   const { user } = useAuth();
-  const loc = useLocation();
   const [applying, setApplying] = useState(false);
   const d = page.dataset;
   const conditional = d.openType === "有条件开放";
   const pending = applications.find((a) => a.status === "submitted");
   const refused = applications.find((a) => a.status === "refused");
   const granted = page.access.application;
-  const here = encodeURIComponent(loc.pathname + loc.search);
 
   const downloads = (
     <Space orientation="vertical" style={{ width: "100%" }} data-testid="downloads">
@@ -65,21 +63,7 @@ export function AccessCard({ page, applications, onApplied }: { page: Page; appl
     body = (
       <div data-testid="apply-login">
         <Alert type="info" showIcon icon={<LockOutlined />} style={{ marginBottom: 12 }} title={t("portal.apply.conditional")} description={d.openConditions ?? undefined} />
-        <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
-          {t("portal.apply.signInFirst")}
-        </Typography.Paragraph>
-        <Space wrap>
-          <Link to={`/login?next=${here}`}>
-            <Button type="primary" icon={<LoginOutlined />} tabIndex={-1}>
-              {t("nav.login")}
-            </Button>
-          </Link>
-          <Link to={`/open/register?next=${here}`}>
-            <Button icon={<UserAddOutlined />} tabIndex={-1}>
-              {t("portal.nav.register")}
-            </Button>
-          </Link>
-        </Space>
+        <SignInPrompt text={t("portal.apply.signInFirst")} />
       </div>
     );
   } else if (pending) {
